@@ -1,0 +1,35 @@
+"""Shared fixtures: the initial content is loaded once per test database."""
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Locale
+
+from legal.models import LegalDocumentPage
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test starts from what ``make run`` gives a newcomer: site, pages, policy v1."""
+    with django_db_blocker.unblock():
+        call_command("load_initial_data", verbosity=0)
+
+
+@pytest.fixture
+def ru(db):
+    return Locale.objects.get(language_code="ru")
+
+
+@pytest.fixture
+def kk(db):
+    return Locale.objects.get(language_code="kk")
+
+
+@pytest.fixture
+def policy(ru):
+    """The Russian privacy policy page."""
+    return LegalDocumentPage.objects.get(locale=ru, slug="privacy")
+
+
+@pytest.fixture
+def policy_kk(kk):
+    return LegalDocumentPage.objects.get(locale=kk, slug="privacy")
