@@ -1,16 +1,17 @@
 """Legal documents as structured Wagtail pages."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import LegalBodyBlock
-from .rendering import render_blocks, table_of_contents
 
 
 class LegalIndexPage(Page):
@@ -116,9 +117,194 @@ class LegalDocumentPage(RoutablePageMixin, Page):
                 )
         return blocks
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        blocks = self.to_blocks()
-        context["document_html"] = render_blocks(blocks)
-        context["toc"] = table_of_contents(blocks)
-        return context
+    def clean(self):
+        super().clean()
+        from .services import effective_date_problem
+
+        problem = effective_date_problem(self)
+        if problem:
+            raise ValidationError({"effective_from": problem})
+
+    # Public views. Readers always see a frozen version, never the working text: the page in
+    # force is the version in force, in the page's language (see legal.views).
+
+    @path("")
+    def document(self, request):
+        from . import views
+
+        return views.document(request, self)
+
+    @path("versions/", name="archive")
+    def archive(self, request):
+        from . import views
+
+        return views.archive(request, self)
+
+    @path("versions/json/", name="archive_json")
+    def archive_json(self, request):
+        from . import views
+
+        return views.archive_json(request, self)
+
+    @re_path(r"^versions/(?P<number>[0-9]{1,6})/$", name="version")
+    def version(self, request, number):
+        from . import views
+
+        return views.version(request, self, int(number))
+
+    @re_path(r"^versions/(?P<number>[0-9]{1,6})/json/$", name="version_json")
+    def version_json(self, request, number):
+        from . import views
+
+        return views.version_json(request, self, int(number))
+
+    def serve_preview(self, request, mode_name):
+        """Preview the working text (not a version): what would be frozen on publication."""
+        from . import views
+
+        return views.preview(request, self)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes are refused: legal evidence is append-only."""
+
+    def update(self, **kwargs):
+        raise ImmutableRecordError(_("Published versions cannot be changed."))
+
+    def delete(self):
+        raise ImmutableRecordError(_("Published versions cannot be deleted."))
+
+
+class ImmutableRecordError(Exception):
+    """Someone tried to change or delete a frozen record."""
+
+
+class AppendOnlyModel(models.Model):
+    """A record written once and never changed or deleted through the application.
+
+    On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE as well (migration 0002).
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecordError(_("Published versions cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError(_("Published versions cannot be deleted."))
+
+
+class VersionQuerySet(AppendOnlyQuerySet):
+    def complete(self, languages=None):
+        """Versions that have a text in every required language."""
+        languages = languages or required_languages()
+        qs = self
+        for code in languages:
+            qs = qs.filter(texts__locale__language_code=code)
+        return qs.distinct()
+
+    def in_force_at(self, moment):
+        """Complete versions whose effective date has come, newest first."""
+        return self.complete().filter(effective_from__lte=moment).order_by(
+            "-effective_from", "-number"
+        )
+
+
+def required_languages() -> list[str]:
+    """Languages a version needs before it can come into force (ru and kk by default)."""
+    return list(getattr(settings, "LEGAL_REQUIRED_LANGUAGES", ["ru", "kk"]))
+
+
+class DocumentVersion(AppendOnlyModel):
+    """A numbered publication of a legal document, frozen for good.
+
+    Created by ``legal.services.version_record_publication`` when the source-language page is
+    published; translations join it as ``VersionText`` rows. A version is *in force* from its
+    ``effective_from`` once it has a text in every required language.
+    """
+
+    document = models.ForeignKey(
+        LegalDocumentPage,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("document"),
+        help_text=_("The source-language page of the document."),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    published_at = models.DateTimeField(_("published at"))
+    effective_from = models.DateTimeField(_("in force from"))
+    material = models.BooleanField(_("material change"), default=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("revision"),
+    )
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="legal_version_number_unique"),
+            models.UniqueConstraint(fields=["revision"], name="legal_version_revision_unique"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="legal_version_number_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id} v{self.number}"
+
+
+class VersionText(AppendOnlyModel):
+    """One version of a document in one language, exactly as it was published.
+
+    ``blocks`` is the structured text (see ``legal.parser`` for the shape); ``html`` is what
+    readers saw; both are covered by hashes that ``verify_legal_versions`` recomputes.
+    """
+
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, related_name="texts", verbose_name=_("version")
+    )
+    locale = models.ForeignKey(
+        "wagtailcore.Locale", on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
+    )
+    page = models.ForeignKey(
+        LegalDocumentPage, on_delete=models.PROTECT, related_name="+", verbose_name=_("page")
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.PROTECT, related_name="+", verbose_name=_("revision")
+    )
+    created_at = models.DateTimeField(_("created at"))
+    title = models.CharField(_("title"), max_length=255)
+    change_summary = models.TextField(_("summary of changes"), blank=True)
+    blocks = models.JSONField(_("structured text"))
+    html = models.TextField(_("rendered text"))
+    sha256 = models.CharField(_("SHA-256 of the text"), max_length=64)
+    html_sha256 = models.CharField(_("SHA-256 of the rendered text"), max_length=64)
+
+    class Meta:
+        verbose_name = _("version text")
+        verbose_name_plural = _("version texts")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "locale"], name="legal_text_language_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.version} [{self.locale_id}]"

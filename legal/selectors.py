@@ -1,21 +1,141 @@
-"""Read-only queries about legal documents."""
+"""Read-only queries about legal documents and their versions.
 
+Every public legal page needs the same picture of a document — its versions, which one is in
+force, what is upcoming — so it is built once per request in a fixed, small number of queries
+(two, whatever the number of versions), and the one text shown is fetched on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
 from wagtail.models import Locale
 
-from .models import LegalDocumentPage
+from .models import DocumentVersion, LegalDocumentPage, VersionText, required_languages
 
 POLICY_SLUG = "privacy"
+
+IN_FORCE = "in_force"
+SUPERSEDED = "superseded"
+UPCOMING = "upcoming"
+PENDING_TRANSLATION = "pending_translation"
 
 
 def policy_page_for_language(language: str) -> LegalDocumentPage | None:
     """The live privacy policy page in ``language``, or the Russian one if that is missing."""
-    pages = LegalDocumentPage.objects.live().filter(slug=POLICY_SLUG)
-    for code in (language, "ru"):
-        try:
-            locale = Locale.objects.get_for_language(code)
-        except Locale.DoesNotExist:
-            continue
-        page = pages.filter(locale=locale).first()
-        if page is not None:
-            return page
-    return None
+    pages = LegalDocumentPage.objects.live().filter(slug=POLICY_SLUG).select_related("locale")
+    by_language = {page.locale.language_code: page for page in pages}
+    return by_language.get(language) or by_language.get(settings.LANGUAGE_CODE)
+
+
+@dataclass
+class VersionInfo:
+    """A version with what a listing needs (no text bodies)."""
+
+    pk: int
+    number: int
+    published_at: datetime
+    effective_from: datetime
+    material: bool
+    languages: set[str] = field(default_factory=set)
+    summaries: dict[str, str] = field(default_factory=dict)
+    text_ids: dict[str, int] = field(default_factory=dict)
+    status: str = PENDING_TRANSLATION
+
+    def summary(self, language: str) -> str:
+        return self.summaries.get(language) or self.summaries.get(settings.LANGUAGE_CODE, "")
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == IN_FORCE
+
+
+@dataclass
+class DocumentState:
+    """All versions of one document and where each stands at a given moment."""
+
+    versions: list[VersionInfo]
+    at: datetime
+    in_force: VersionInfo | None = None
+    upcoming: list[VersionInfo] = field(default_factory=list)
+
+    def get(self, number: int) -> VersionInfo | None:
+        return next((v for v in self.versions if v.number == number), None)
+
+    @property
+    def latest(self) -> VersionInfo | None:
+        return self.versions[-1] if self.versions else None
+
+    def previous(self, version: VersionInfo) -> VersionInfo | None:
+        earlier = [v for v in self.versions if v.number < version.number]
+        return earlier[-1] if earlier else None
+
+    @property
+    def next_change_at(self) -> datetime | None:
+        """When the version in force will next change by itself (an effective date passing)."""
+        dates = [v.effective_from for v in self.upcoming if v.effective_from > self.at]
+        return min(dates) if dates else None
+
+
+def document_state(page: LegalDocumentPage, at: datetime | None = None) -> DocumentState:
+    """The versions of ``page``'s document (any language of it) as they stand at ``at``."""
+    at = at or timezone.now()
+    rows = DocumentVersion.objects.filter(
+        document__translation_key=page.translation_key
+    ).order_by("number")
+    versions = {
+        row.pk: VersionInfo(
+            pk=row.pk,
+            number=row.number,
+            published_at=row.published_at,
+            effective_from=row.effective_from,
+            material=row.material,
+        )
+        for row in rows.only("pk", "number", "published_at", "effective_from", "material")
+    }
+    texts = VersionText.objects.filter(version_id__in=list(versions)).values_list(
+        "pk", "version_id", "locale__language_code", "change_summary"
+    )
+    for pk, version_id, language, summary in texts:
+        info = versions[version_id]
+        info.languages.add(language)
+        info.summaries[language] = summary
+        info.text_ids[language] = pk
+    return _classify(list(versions.values()), at)
+
+
+def _classify(versions: list[VersionInfo], at: datetime) -> DocumentState:
+    required = set(required_languages())
+    state = DocumentState(versions=versions, at=at)
+    complete = [v for v in versions if required <= v.languages]
+    effective = [v for v in complete if v.effective_from <= at]
+    if effective:
+        state.in_force = max(effective, key=lambda v: (v.effective_from, v.number))
+    for version in versions:
+        if version is state.in_force:
+            version.status = IN_FORCE
+        elif version not in complete:
+            # An old version that never got every translation is simply history now.
+            newer = state.in_force and version.number < state.in_force.number
+            version.status = SUPERSEDED if newer else PENDING_TRANSLATION
+        elif version.effective_from > at:
+            version.status = UPCOMING
+        else:
+            version.status = SUPERSEDED
+    state.upcoming = [v for v in versions if v.status in (UPCOMING, PENDING_TRANSLATION)]
+    return state
+
+
+def version_text(version: VersionInfo, language: str) -> VersionText | None:
+    """The full text of ``version`` in ``language`` (one query), or None if it has none."""
+    text_id = version.text_ids.get(language)
+    if text_id is None:
+        return None
+    return VersionText.objects.get(pk=text_id)
+
+
+def locale_for(language: str) -> Locale:
+    return Locale.objects.get_for_language(language)

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "legal.middleware.PublicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "jetu_cms.urls"
@@ -153,6 +154,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
+
+# A version of a legal document comes into force only with a text in each of these languages.
+LEGAL_REQUIRED_LANGUAGES = ["ru", "kk"]
 
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

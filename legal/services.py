@@ -1,0 +1,244 @@
+"""Publishing legal documents: every publication becomes a frozen, numbered version.
+
+``version_record_publication`` is the one way versions and version texts come into being.
+It runs from Wagtail's ``page_published`` signal (admin publish, scheduled publishing,
+wagtail-localize's translation editor, and code alike), is idempotent for a given revision,
+and numbers versions gap-free per document under a row lock.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, Revision
+from wagtail_localize.models import Translation, TranslationSource
+
+from .canonical import html_digest, text_digest
+from .models import DocumentVersion, LegalDocumentPage, VersionText
+from .rendering import render_blocks
+
+logger = logging.getLogger("jetu.legal")
+
+
+class PublicationError(Exception):
+    """A publication that must not produce a version (the message says why, to an editor)."""
+
+
+def source_locale() -> Locale:
+    return Locale.get_default()
+
+
+def translation_progress(page: LegalDocumentPage) -> tuple[int, int] | None:
+    """(total, translated) segments of ``page``'s synced translation; None if it has none."""
+    try:
+        translation_obj = Translation.objects.select_related("source").get(
+            source__object_id=page.translation_key,
+            source__locale=source_locale(),
+            target_locale_id=page.locale_id,
+            enabled=True,
+        )
+    except Translation.DoesNotExist:
+        return None
+    return translation_obj.get_progress()
+
+
+def version_record_publication(
+    *, page: LegalDocumentPage, revision: Revision | None, user=None
+) -> DocumentVersion | None:
+    """Freeze a just-published legal page into a version (source language) or a version text.
+
+    Args:
+        page: the page that was published, in any language.
+        revision: the revision that was published (Wagtail passes it with the signal).
+        user: who published it; defaults to the revision's author.
+
+    Returns:
+        The version the text belongs to, or None when a translation was published that matches
+        no published source text (it then waits for the source to be published).
+
+    Raises:
+        PublicationError: a translation is incomplete (publishing it would show Russian text
+            under a Kazakh title).
+    """
+    page = page.specific
+    revision = revision or page.latest_revision
+    user = user or (revision.user if revision else None)
+    if page.locale_id == source_locale().pk:
+        return _record_source_text(page, revision, user)
+    return _record_translation_text(page, revision)
+
+
+@transaction.atomic
+def _record_source_text(page, revision, user) -> DocumentVersion:
+    # The row lock serialises concurrent publications of one document on PostgreSQL; on
+    # SQLite, IMMEDIATE transactions already serialise writers. The unique constraint on
+    # (document, number) is the last line of defence either way.
+    LegalDocumentPage.objects.select_for_update().filter(pk=page.pk).values_list("pk").first()
+    existing = DocumentVersion.objects.filter(revision=revision).first()
+    if existing is not None:
+        return existing  # the same publication handled twice
+
+    blocks = page.to_blocks()
+    digest = text_digest(page.title, blocks)
+    latest = page.versions.order_by("-number").first()
+    now = timezone.now()
+    if latest is not None:
+        latest_text = latest.texts.filter(locale_id=page.locale_id).first()
+        if latest_text and latest_text.sha256 == digest:
+            logger.info("Publication of %s did not change its text; no new version.", page.pk)
+            return latest
+
+    effective_from = max(page.effective_from or now, now)
+    if latest is not None and effective_from < latest.effective_from:
+        raise PublicationError(
+            _("This version cannot take effect before version %(number)d (%(date)s).")
+            % {"number": latest.number, "date": latest.effective_from}
+        )
+    version = DocumentVersion(
+        document=page,
+        number=(latest.number + 1) if latest else 1,
+        published_at=now,
+        effective_from=effective_from,
+        material=page.material,
+        published_by=user,
+        revision=revision,
+    )
+    try:
+        with transaction.atomic():
+            version.save()
+    except IntegrityError:
+        # Only reachable if two publications raced past the lock (e.g. no row locking on this
+        # database): the same revision recorded meanwhile is the same publication.
+        existing = DocumentVersion.objects.filter(revision=revision).first()
+        if existing is not None:
+            return existing
+        raise
+    _create_text(version=version, page=page, revision=revision, blocks=blocks, digest=digest)
+    logger.info("Recorded %s version %d.", page.pk, version.number)
+    return version
+
+
+@transaction.atomic
+def _record_translation_text(page, revision) -> DocumentVersion | None:
+    publication_check(page=page)
+    source = TranslationSource.objects.filter(
+        object_id=page.translation_key, locale=source_locale()
+    ).first()
+    if source is None:
+        return None
+    source_instance = source.as_instance()
+    source_digest = text_digest(source_instance.title, source_instance.to_blocks())
+    source_text = (
+        VersionText.objects.filter(
+            version__document__translation_key=page.translation_key,
+            locale=source.locale,
+            sha256=source_digest,
+        )
+        .select_related("version")
+        .order_by("-version__number")
+        .first()
+    )
+    if source_text is None:
+        logger.warning(
+            "Translation of %s published from a source that was never published; no version.",
+            page.pk,
+        )
+        return None
+    version = source_text.version
+    # Lock the version's document so two publications of the same translation do not both
+    # try to add the text; the unique (version, locale) constraint backs this up.
+    LegalDocumentPage.objects.select_for_update().filter(pk=version.document_id).first()
+    if version.texts.filter(locale_id=page.locale_id).exists():
+        return version
+    blocks = page.to_blocks()
+    _create_text(
+        version=version,
+        page=page,
+        revision=revision,
+        blocks=blocks,
+        digest=text_digest(page.title, blocks),
+    )
+    logger.info("Recorded the %s text of version %d.", page.locale.language_code, version.number)
+    return version
+
+
+def _create_text(*, version, page, revision, blocks, digest) -> VersionText:
+    with translation.override(page.locale.language_code):
+        html = render_blocks(blocks)
+    text = VersionText(
+        version=version,
+        locale_id=page.locale_id,
+        page=page,
+        revision=revision,
+        created_at=timezone.now(),
+        title=page.title,
+        change_summary=page.change_summary,
+        blocks=blocks,
+        html=html,
+        sha256=digest,
+        html_sha256=html_digest(html),
+    )
+    text.full_clean()
+    text.save()
+    return text
+
+
+def version_text_problems(text: VersionText) -> list[str]:
+    """What is wrong with a stored text: hashes that no longer match its content."""
+    problems = []
+    if text_digest(text.title, text.blocks) != text.sha256:
+        problems.append("text hash mismatch")
+    if html_digest(text.html) != text.html_sha256:
+        problems.append("rendered HTML hash mismatch")
+    return problems
+
+
+def publication_check(*, page: LegalDocumentPage) -> None:
+    """Refuse a publication that must not go live; called just before the page is saved live.
+
+    Raises:
+        PublicationError: the translation is incomplete, or the effective date lies before
+            the previous version's.
+    """
+    page = page.specific
+    if page.locale_id != source_locale().pk:
+        progress = translation_progress(page)
+        if progress is not None and progress[1] < progress[0]:
+            raise PublicationError(
+                _(
+                    "The %(language)s translation is incomplete (%(done)d of %(total)d "
+                    "segments); a legal text is published only when it is fully translated."
+                )
+                % {
+                    "language": page.locale.get_display_name(),
+                    "done": progress[1],
+                    "total": progress[0],
+                }
+            )
+        return
+    message = effective_date_problem(page)
+    if message:
+        raise PublicationError(message)
+
+
+def effective_date_problem(page: LegalDocumentPage) -> str | None:
+    """Why ``page.effective_from`` is not acceptable for its next version, or None."""
+    if page.pk is None or page.effective_from is None:
+        return None
+    latest = (
+        DocumentVersion.objects.filter(document_id=page.pk).order_by("-number").only(
+            "number", "effective_from"
+        ).first()
+    )
+    if latest is not None and page.effective_from < latest.effective_from:
+        return _(
+            "The new version cannot take effect before version %(number)d, which takes effect "
+            "on %(date)s."
+        ) % {
+            "number": latest.number,
+            "date": timezone.localtime(latest.effective_from).strftime("%d.%m.%Y %H:%M"),
+        }
+    return None
