@@ -158,6 +158,18 @@ class LegalDocumentPage(RoutablePageMixin, Page):
 
         return views.version_json(request, self, int(number))
 
+    @re_path(r"^compare/(?P<a>[0-9]{1,6})/(?P<b>[0-9]{1,6})/$", name="compare")
+    def compare(self, request, a, b):
+        from . import views
+
+        return views.compare(request, self, int(a), int(b))
+
+    @path("compare/", name="compare_form")
+    def compare_form(self, request):
+        from . import views
+
+        return views.compare_form(request, self)
+
     def serve_preview(self, request, mode_name):
         """Preview the working text (not a version): what would be frozen on publication."""
         from . import views
@@ -210,8 +222,10 @@ class VersionQuerySet(AppendOnlyQuerySet):
 
     def in_force_at(self, moment):
         """Complete versions whose effective date has come, newest first."""
-        return self.complete().filter(effective_from__lte=moment).order_by(
-            "-effective_from", "-number"
+        return (
+            self.complete()
+            .filter(effective_from__lte=moment)
+            .order_by("-effective_from", "-number")
         )
 
 
@@ -261,7 +275,9 @@ class DocumentVersion(AppendOnlyModel):
         verbose_name_plural = _("versions")
         ordering = ["document", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "number"], name="legal_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["document", "number"], name="legal_version_number_unique"
+            ),
             models.UniqueConstraint(fields=["revision"], name="legal_version_revision_unique"),
             models.CheckConstraint(
                 condition=models.Q(number__gte=1), name="legal_version_number_positive"
@@ -289,7 +305,10 @@ class VersionText(AppendOnlyModel):
         LegalDocumentPage, on_delete=models.PROTECT, related_name="+", verbose_name=_("page")
     )
     revision = models.ForeignKey(
-        "wagtailcore.Revision", on_delete=models.PROTECT, related_name="+", verbose_name=_("revision")
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("revision"),
     )
     created_at = models.DateTimeField(_("created at"))
     title = models.CharField(_("title"), max_length=255)
@@ -303,7 +322,9 @@ class VersionText(AppendOnlyModel):
         verbose_name = _("version text")
         verbose_name_plural = _("version texts")
         constraints = [
-            models.UniqueConstraint(fields=["version", "locale"], name="legal_text_language_unique"),
+            models.UniqueConstraint(
+                fields=["version", "locale"], name="legal_text_language_unique"
+            ),
         ]
 
     def __str__(self):

@@ -83,9 +83,9 @@ class DocumentState:
 def document_state(page: LegalDocumentPage, at: datetime | None = None) -> DocumentState:
     """The versions of ``page``'s document (any language of it) as they stand at ``at``."""
     at = at or timezone.now()
-    rows = DocumentVersion.objects.filter(
-        document__translation_key=page.translation_key
-    ).order_by("number")
+    rows = DocumentVersion.objects.filter(document__translation_key=page.translation_key).order_by(
+        "number"
+    )
     versions = {
         row.pk: VersionInfo(
             pk=row.pk,

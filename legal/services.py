@@ -229,9 +229,10 @@ def effective_date_problem(page: LegalDocumentPage) -> str | None:
     if page.pk is None or page.effective_from is None:
         return None
     latest = (
-        DocumentVersion.objects.filter(document_id=page.pk).order_by("-number").only(
-            "number", "effective_from"
-        ).first()
+        DocumentVersion.objects.filter(document_id=page.pk)
+        .order_by("-number")
+        .only("number", "effective_from")
+        .first()
     )
     if latest is not None and page.effective_from < latest.effective_from:
         return _(

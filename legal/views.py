@@ -5,16 +5,20 @@ Views stay thin: they ask ``legal.selectors`` for the document's state, pick the
 
 from __future__ import annotations
 
-from django.http import Http404, JsonResponse
+from django.core.cache import cache
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from .diff import DocumentDiff, diff_versions
+from .models import VersionText
 from .rendering import render_blocks, table_of_contents
 from .selectors import UPCOMING, DocumentState, VersionInfo, document_state, version_text
 
 
 def _language(page) -> str:
-    return page.locale.language_code
+    # Under i18n_patterns the active language is the page's own; no query for page.locale.
+    return translation.get_language()
 
 
 def _url(page, request, route: str, *args) -> str:
@@ -44,6 +48,13 @@ def _context(request, page, state: DocumentState, version: VersionInfo, **extra)
     }
     if upcoming is not None:
         context["upcoming_url"] = _url(page, request, "version", upcoming.number)
+        context["upcoming_compare_url"] = _url(
+            page, request, "compare", version.number, upcoming.number
+        )
+    if previous is not None and _language(page) in previous.languages:
+        context["compare_previous_url"] = _url(
+            page, request, "compare", previous.number, version.number
+        )
     context.update(extra)
     return context
 
@@ -80,12 +91,17 @@ def archive(request, page):
         }
         for info in reversed(state.versions)
     ]
+    available = [info for info in state.versions if language in info.languages]
     context = {
         "page": page,
         "self": page,
         "state": state,
         "rows": rows,
         "json_url": _url(page, request, "archive_json"),
+        "compare_action": _url(page, request, "compare_form"),
+        "compare_choices": available,
+        "default_old": available[-2].number if len(available) > 1 else None,
+        "default_new": available[-1].number if available else None,
     }
     return TemplateResponse(request, "legal/version_list.html", context)
 
@@ -154,3 +170,84 @@ def preview(request, page):
         "is_preview": True,
     }
     return TemplateResponse(request, "legal/legal_document_page.html", context)
+
+
+def texts_diff(old: VersionText, new: VersionText) -> DocumentDiff:
+    """The comparison of two frozen texts; cached for good, since neither can ever change."""
+    key = f"legal:diff:v1:{old.pk}:{new.pk}:{old.sha256[:16]}:{new.sha256[:16]}"
+    result = cache.get(key)
+    if result is None:
+        result = diff_versions(old.blocks, new.blocks)
+        cache.set(key, result, timeout=None)
+    return result
+
+
+def comparison_context(old: VersionText, new: VersionText, mode: str) -> dict:
+    """What the compare templates need, shared by the public and the admin views."""
+    diff = texts_diff(old, new)
+    return {
+        "diff": diff,
+        "summary": diff.summary,
+        "groups": group_unchanged(diff),
+        "mode": "side" if mode == "side" else "inline",
+        "old_text": old,
+        "new_text": new,
+    }
+
+
+def group_unchanged(diff: DocumentDiff) -> list[dict]:
+    """Runs of unchanged blocks become one collapsible group; each change stands alone."""
+    groups: list[dict] = []
+    for block in diff.blocks:
+        if block.is_change:
+            groups.append({"changed": True, "block": block})
+        elif groups and not groups[-1]["changed"]:
+            groups[-1]["blocks"].append(block)
+        else:
+            groups.append({"changed": False, "blocks": [block]})
+    for group in groups:
+        if not group["changed"]:
+            numbers = [b.new_number for b in group["blocks"] if b.kind == "clause"]
+            group["clause_count"] = len(numbers)
+            group["first"], group["last"] = (numbers[0], numbers[-1]) if numbers else (None, None)
+    return groups
+
+
+def compare(request, page, a: int, b: int):
+    """Version ``a`` against version ``b`` (either order), clause by clause."""
+    state = document_state(page)
+    language = _language(page)
+    old_info, new_info = state.get(a), state.get(b)
+    if old_info is None or new_info is None:
+        raise Http404("No such version.")
+    ids = [old_info.text_ids.get(language), new_info.text_ids.get(language)]
+    if None in ids:
+        raise Http404("No such version in this language.")
+    texts = VersionText.objects.in_bulk(ids)
+    context = {
+        "page": page,
+        "self": page,
+        "state": state,
+        "old": old_info,
+        "new": new_info,
+        "reverse": a > b,
+        "archive_url": _url(page, request, "archive"),
+        "old_url": _url(page, request, "version", a),
+        "new_url": _url(page, request, "version", b),
+        "inline_url": _url(page, request, "compare", a, b),
+        "side_url": _url(page, request, "compare", a, b) + "?mode=side",
+        "swap_url": _url(page, request, "compare", b, a),
+        **comparison_context(texts[ids[0]], texts[ids[1]], request.GET.get("mode", "")),
+    }
+    return TemplateResponse(request, "legal/compare.html", context)
+
+
+def compare_form(request, page):
+    """The archive's "compare A with B" form submits here; send it on to the comparison."""
+    try:
+        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError:
+        return HttpResponseRedirect(_url(page, request, "archive"))
+    if not (0 < a < 10**6 and 0 < b < 10**6):
+        return HttpResponseRedirect(_url(page, request, "archive"))
+    return HttpResponseRedirect(_url(page, request, "compare", a, b))

@@ -33,3 +33,21 @@ def policy(ru):
 @pytest.fixture
 def policy_kk(kk):
     return LegalDocumentPage.objects.get(locale=kk, slug="privacy")
+
+
+@pytest.fixture
+def committed_content(transactional_db):
+    """For tests that need real commits (threads): the database with the initial content.
+
+    pytest-django runs transactional tests last and empties the database after each, so the
+    content is (re)loaded here rather than relied upon from the session setup.
+    """
+    call_command("load_initial_data", verbosity=0)
+
+
+def postgres_only():
+    from django.db import connection
+
+    return pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL (runs in CI's PostgreSQL pass)"
+    )

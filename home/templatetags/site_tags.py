@@ -4,30 +4,34 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from legal.selectors import policy_page_for_language
 
 register = template.Library()
 
 
-def _page_translation_url(page: Page, request, language: str) -> str | None:
-    """URL of ``page``'s live translation in ``language``, keeping any routable sub-path."""
-    try:
-        locale = Locale.objects.get_for_language(language)
-    except Locale.DoesNotExist:
-        return None
-    target = page if page.locale_id == locale.pk else page.get_translation_or_none(locale)
-    if target is None or not target.live:
-        return None
-    target_url = target.get_url(request)
-    if target_url is None:
-        return None
-    # A routable page serves sub-paths (/versions/2/); keep them when switching language.
+def _page_translation_urls(page: Page, request) -> dict[str, str]:
+    """URLs of ``page``'s live translations by language, keeping any routable sub-path.
+
+    One query for all languages: the live pages sharing the page's translation key.
+    """
     page_url = page.get_url(request) or ""
     path = request.path if request is not None else page_url
+    # A routable page serves sub-paths (/versions/2/); keep them when switching language.
     suffix = path[len(page_url) :] if page_url and path.startswith(page_url) else ""
-    return target_url + suffix
+    urls = {}
+    translations = (
+        Page.objects.live()
+        .filter(translation_key=page.translation_key)
+        .select_related("locale")
+        .only("id", "url_path", "locale__language_code", "translation_key")
+    )
+    for target in translations:
+        url = target.get_url(request)
+        if url is not None:
+            urls[target.locale.language_code] = url + suffix
+    return urls
 
 
 @register.simple_tag(takes_context=True)
@@ -40,9 +44,10 @@ def language_links(context):
     page = context.get("page")
     current = translation.get_language()
     links = []
+    page_urls = _page_translation_urls(page, request) if isinstance(page, Page) else None
     for code, name in settings.LANGUAGES:
-        if isinstance(page, Page):
-            url = _page_translation_url(page, request, code)
+        if page_urls is not None:
+            url = page_urls.get(code)
         elif request is not None:
             url = translate_url(request.get_full_path(), code)
             # translate_url returns its input when the path does not resolve in that language.
