@@ -64,7 +64,7 @@ MIDDLEWARE = [
     # middleware touches the request.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "home.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,3 +228,17 @@ LOGGING = {
         "jetu": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+
+# Shop
+#
+# Customers who have not accepted a materially changed privacy policy are sent to accept it
+# (after authentication and messages, which it needs). The header shows the cart's item count.
+# TRUSTED_PROXIES: addresses or networks of our own reverse proxies; only requests from them
+# have their X-Forwarded-For believed when the consent ledger records a customer's IP address.
+
+MIDDLEWARE += ["shop.middleware.ConsentMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["shop.context_processors.shop"]
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+# A form posted without a valid CSRF token gets a translated page explaining what to do.
+CSRF_FAILURE_VIEW = "shop.views.csrf_failure"

@@ -1,0 +1,138 @@
+"""Admin views for legal documents: versions, comparison, translation check.
+
+Legal staff reach them from the document's page header ("Versions") in the Wagtail admin;
+they reuse the public comparison rendering so what legal checks is what customers see.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, TaskState
+
+from .models import DocumentVersion, LegalDocumentPage, VersionText
+from .selectors import document_state
+from .views import comparison_context
+
+VIEW_PERMISSION = "legal.view_documentversion"
+
+
+def _document(page_id: int) -> LegalDocumentPage:
+    page = get_object_or_404(LegalDocumentPage, pk=page_id)
+    # Versions belong to the source-language page; the admin may be opened on a translation.
+    source = Locale.get_default()
+    return page if page.locale_id == source.pk else page.get_translation(source)
+
+
+def approvers_by_revision(revision_ids) -> dict[int, str]:
+    """Who approved each revision in a workflow (the last approving task), by revision id."""
+    rows = (
+        TaskState.objects.filter(revision_id__in=revision_ids, status=TaskState.STATUS_APPROVED)
+        .select_related("finished_by")
+        .order_by("finished_at")
+    )
+    return {row.revision_id: row.finished_by for row in rows if row.finished_by}
+
+
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def index(request):
+    """The legal documents in the source language, each with its state."""
+    documents = LegalDocumentPage.objects.filter(locale=Locale.get_default()).order_by("path")
+    if len(documents) == 1:
+        return redirect("legal_admin:versions", documents[0].pk)
+    return TemplateResponse(
+        request,
+        "legal/admin/index.html",
+        {"documents": documents, "title": _("Legal documents"), "page": None},
+    )
+
+
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def versions(request, page_id: int):
+    page = _document(page_id)
+    state = document_state(page)
+    rows = DocumentVersion.objects.filter(document=page).select_related("published_by")
+    by_pk = {row.pk: row for row in rows}
+    approvers = approvers_by_revision([row.revision_id for row in rows])
+    entries = [
+        {
+            "info": info,
+            "row": by_pk[info.pk],
+            "approver": approvers.get(by_pk[info.pk].revision_id),
+        }
+        for info in reversed(state.versions)
+    ]
+    return TemplateResponse(
+        request,
+        "legal/admin/versions.html",
+        {"page": page, "state": state, "entries": entries, "title": _("Versions")},
+    )
+
+
+def _text(page, number: int, language: str) -> VersionText:
+    text = (
+        VersionText.objects.filter(
+            version__document=page, version__number=number, locale__language_code=language
+        )
+        .select_related("version")
+        .first()
+    )
+    if text is None:
+        raise Http404(_("Version %(number)s has no text in this language.") % {"number": number})
+    return text
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def compare(request, page_id: int):
+    page = _document(page_id)
+    state = document_state(page)
+    if not state.versions:
+        raise Http404
+    latest = state.versions[-1].number
+    a = _int(request.GET.get("a"), max(latest - 1, 1))
+    b = _int(request.GET.get("b"), latest)
+    language = request.GET.get("lang") if request.GET.get("lang") in ("ru", "kk") else "ru"
+    context = {
+        "page": page,
+        "state": state,
+        "a": a,
+        "b": b,
+        "lang": language,
+        "title": _("Compare versions"),
+    }
+    old, new = _text(page, a, language), _text(page, b, language)
+    context.update(comparison_context(old, new, request.GET.get("mode", "")))
+    return TemplateResponse(request, "legal/admin/compare.html", context)
+
+
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def translation_check(request, page_id: int, number: int):
+    """One version's clauses in Russian beside their Kazakh translation."""
+    page = _document(page_id)
+    ru, kk = _text(page, number, "ru"), _text(page, number, "kk")
+    kk_blocks = {(b["type"], b.get("number")): b for b in kk.blocks}
+    pairs = [(block, kk_blocks.get((block["type"], block.get("number")))) for block in ru.blocks]
+    missing = [b.get("number") for b, other in pairs if other is None]
+    return TemplateResponse(
+        request,
+        "legal/admin/translation_check.html",
+        {
+            "page": page,
+            "number": number,
+            "ru": ru,
+            "kk": kk,
+            "pairs": pairs,
+            "missing": missing,
+            "title": _("Translation check"),
+        },
+    )
