@@ -15,8 +15,10 @@ BEGIN
         IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
         RETURN NEW;
     END IF;
-    RAISE EXCEPTION '% on % is refused: legal evidence is append-only', TG_OP, TG_TABLE_NAME
-        USING ERRCODE = 'raise_exception';
+    -- No percent signs anywhere: Django passes this SQL through the driver formatting.
+    RAISE EXCEPTION USING
+        MESSAGE = TG_OP || ' on ' || TG_TABLE_NAME || ' is refused: legal evidence is append-only',
+        ERRCODE = 'raise_exception';
 END;
 $$ LANGUAGE plpgsql;
 """

@@ -170,6 +170,16 @@ class LegalDocumentPage(RoutablePageMixin, Page):
 
         return views.compare_form(request, self)
 
+    def get_cached_paths(self):
+        """Every public sub-path a front cache may hold for this page (for purging)."""
+        numbers = DocumentVersion.objects.filter(
+            document__translation_key=self.translation_key
+        ).values_list("number", flat=True)
+        paths = ["/", "/versions/", "/versions/json/"]
+        for number in numbers:
+            paths += [f"/versions/{number}/", f"/versions/{number}/json/"]
+        return paths
+
     def serve_preview(self, request, mode_name):
         """Preview the working text (not a version): what would be frozen on publication."""
         from . import views
@@ -329,3 +339,33 @@ class VersionText(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.version} [{self.locale_id}]"
+
+
+class ChangeNotice(models.Model):
+    """The record that one customer was told about one version (sent once, never again).
+
+    Created in the same transaction that sends the e-mail, so a crash mid-batch leaves either
+    a sent mail with its record or neither; a rerun sends exactly the missing ones.
+    """
+
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, related_name="notices", verbose_name=_("version")
+    )
+    customer = models.ForeignKey(
+        "shop.Customer",
+        on_delete=models.PROTECT,
+        related_name="change_notices",
+        verbose_name=_("customer"),
+    )
+    language = models.CharField(_("language"), max_length=8)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("change notice")
+        verbose_name_plural = _("change notices")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "customer"], name="legal_notice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.version} → {self.customer_id}"

@@ -243,3 +243,17 @@ def effective_date_problem(page: LegalDocumentPage) -> str | None:
             "date": timezone.localtime(latest.effective_from).strftime("%d.%m.%Y %H:%M"),
         }
     return None
+
+
+def frontend_purge(*, document: LegalDocumentPage) -> None:
+    """Purge every language's pages of ``document`` from the HTTP front cache, if one is set."""
+    from django.conf import settings
+
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+    batch = PurgeBatch()
+    for page in LegalDocumentPage.objects.filter(translation_key=document.translation_key):
+        batch.add_page(page)
+    batch.purge()

@@ -1,11 +1,13 @@
 """Signal handlers that turn Wagtail publications of legal pages into frozen versions."""
 
-from django.db.models.signals import pre_save
+from django.db import transaction
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from . import services
-from .models import LegalDocumentPage
+from .cache import bump_generation
+from .models import LegalDocumentPage, VersionText
 
 
 @receiver(pre_save, sender=LegalDocumentPage)
@@ -28,3 +30,16 @@ def refuse_unacceptable_publication(sender, instance, raw=False, **kwargs):
 @receiver(page_published, sender=LegalDocumentPage)
 def record_version(sender, instance, revision, **kwargs):
     services.version_record_publication(page=instance, revision=revision)
+
+
+@receiver(post_save, sender=VersionText)
+def invalidate_legal_pages(sender, instance, created, raw=False, **kwargs):
+    """A new text changes what every language of the document shows (archive, in force)."""
+    if not created or raw:
+        return
+    document = instance.version.document
+    # Now, and again on commit: a request rendering the old state in between must not leave
+    # its page cached under the new generation.
+    bump_generation()
+    transaction.on_commit(bump_generation)
+    transaction.on_commit(lambda: services.frontend_purge(document=document))

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 
+from .cache import mark_cacheable
 from .diff import DocumentDiff, diff_versions
 from .models import VersionText
 from .rendering import render_blocks, table_of_contents
@@ -65,7 +66,8 @@ def document(request, page):
     if state.in_force is None:
         raise Http404("No version of this document is in force yet.")
     context = _context(request, page, state, state.in_force, is_current_page=True)
-    return TemplateResponse(request, "legal/legal_document_page.html", context)
+    response = TemplateResponse(request, "legal/legal_document_page.html", context)
+    return mark_cacheable(response, state.next_change_at)
 
 
 def version(request, page, number: int):
@@ -75,7 +77,8 @@ def version(request, page, number: int):
     if info is None or _language(page) not in info.languages:
         raise Http404("No such version.")
     context = _context(request, page, state, info, is_version_page=True)
-    return TemplateResponse(request, "legal/legal_document_page.html", context)
+    response = TemplateResponse(request, "legal/legal_document_page.html", context)
+    return mark_cacheable(response, state.next_change_at)
 
 
 def archive(request, page):
@@ -103,7 +106,8 @@ def archive(request, page):
         "default_old": available[-2].number if len(available) > 1 else None,
         "default_new": available[-1].number if available else None,
     }
-    return TemplateResponse(request, "legal/version_list.html", context)
+    response = TemplateResponse(request, "legal/version_list.html", context)
+    return mark_cacheable(response, state.next_change_at)
 
 
 def _version_json(request, page, info: VersionInfo) -> dict:
@@ -127,7 +131,7 @@ def _version_json(request, page, info: VersionInfo) -> dict:
 
 def archive_json(request, page):
     state = document_state(page)
-    return JsonResponse(
+    response = JsonResponse(
         {
             "document": page.slug,
             "title": page.title,
@@ -138,6 +142,7 @@ def archive_json(request, page):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+    return mark_cacheable(response, state.next_change_at)
 
 
 def version_json(request, page, number: int):
@@ -156,7 +161,8 @@ def version_json(request, page, number: int):
             "blocks": text.blocks,
         }
     )
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return mark_cacheable(response, state.next_change_at)
 
 
 def preview(request, page):
@@ -239,7 +245,8 @@ def compare(request, page, a: int, b: int):
         "swap_url": _url(page, request, "compare", b, a),
         **comparison_context(texts[ids[0]], texts[ids[1]], request.GET.get("mode", "")),
     }
-    return TemplateResponse(request, "legal/compare.html", context)
+    response = TemplateResponse(request, "legal/compare.html", context)
+    return mark_cacheable(response, state.next_change_at)
 
 
 def compare_form(request, page):

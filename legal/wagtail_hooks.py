@@ -64,3 +64,11 @@ def refuse_deleting_documents_with_versions(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("construct_homepage_panels")
+def add_legal_panel(request, panels):
+    if request.user.has_perm(VIEW_PERMISSION):
+        from .panels import LegalDashboardPanel
+
+        panels.append(LegalDashboardPanel(request))

@@ -1,9 +1,21 @@
-"""Shop models: users (customers and staff alike), and — with the shop itself — customers,
-products, orders and the consent ledger."""
+"""Shop models: users (customers and staff alike), customers, products, orders and the
+consent ledger (acceptances of the privacy policy)."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from legal.models import DocumentVersion, ImmutableRecordError, VersionText
+
+from . import ledger
+
+# The most of one product a single order line may hold; more is a wholesale enquiry.
+MAX_QUANTITY = 99
+USER_AGENT_MAX_LENGTH = 512
 
 
 class UserManager(BaseUserManager):
@@ -47,6 +59,277 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # E-mail addresses are compared case-insensitively (Ivan@Mail.kz is ivan@mail.kz),
+            # so two registrations racing with different capitalisation cannot both succeed.
+            models.UniqueConstraint(Lower("email"), name="shop_user_email_ci_unique"),
+        ]
 
     def __str__(self):
         return self.email
+
+
+class Language(models.TextChoices):
+    """The languages the shop speaks and the policy is published in."""
+
+    RU = "ru", "Русский"
+    KK = "kk", "Қазақша"
+
+
+class Customer(models.Model):
+    """A shopper's personal data, as listed in clause 2.2 of the privacy policy.
+
+    Kept apart from ``User`` so staff accounts carry no customer data and a closed account can
+    be anonymised (clause 1.4) while its orders and acceptances stay attached to it.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="customer", verbose_name=_("user")
+    )
+    # Clause 2.2.1: surname, first name and — if the customer wishes — patronymic.
+    last_name = models.CharField(_("surname"), max_length=150, blank=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    # Clause 2.2.2; blank only once the account is anonymised.
+    phone = models.CharField(
+        _("phone"),
+        max_length=12,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\+7[67][0-9]{9}$", _("Enter the phone number as +7 and ten digits."))
+        ],
+    )
+    # Clause 2.2.4.
+    delivery_address = models.TextField(_("delivery address"), max_length=500, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.RU
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-created_at"]
+        # Customers are created and changed by the customers themselves (clause 4.2.1);
+        # staff only look.
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return self.full_name or self.user.email
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Product(models.Model):
+    """Something the shop sells, named and described in Russian and Kazakh."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
+    # Whole tenge: the shop does not price in tiyn.
+    price = models.PositiveIntegerField(_("price, ₸"))
+    active = models.BooleanField(_("on sale"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("position in the catalogue"), default=0)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=1), name="shop_product_price"),
+        ]
+
+    def __str__(self):
+        return self.name_ru
+
+    def name_in(self, language: str) -> str:
+        return (self.name_kk if language == Language.KK else "") or self.name_ru
+
+    def description_in(self, language: str) -> str:
+        return (self.description_kk if language == Language.KK else "") or self.description_ru
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (templates use this)."""
+        return self.name_in(translation.get_language() or Language.RU)
+
+    @property
+    def description(self) -> str:
+        return self.description_in(translation.get_language() or Language.RU)
+
+
+class Order(models.Model):
+    """A customer's order as placed at checkout, with the policy version then in force."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        CONFIRMED = "confirmed", _("confirmed")
+        SHIPPED = "shipped", _("shipped")
+        DELIVERED = "delivered", _("delivered")
+        CANCELLED = "cancelled", _("cancelled")
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    # As entered at checkout: the customer's profile address may change later.
+    delivery_address = models.TextField(_("delivery address"), max_length=500, blank=True)
+    total = models.PositiveBigIntegerField(_("total, ₸"))
+    created_at = models.DateTimeField(_("placed at"), default=timezone.now)
+    policy_version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("privacy policy version"),
+        help_text=_("The version of the privacy policy in force when the order was placed."),
+    )
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return gettext("Order No. %(number)s") % {"number": self.pk}
+
+
+class OrderLine(models.Model):
+    """One product in an order, at the price it had at checkout."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    product_name = models.CharField(_("product name at checkout"), max_length=200)
+    quantity = models.PositiveSmallIntegerField(_("quantity"))
+    unit_price = models.PositiveIntegerField(_("unit price at checkout, ₸"))
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["pk"]
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=MAX_QUANTITY),
+                name="shop_orderline_quantity",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_name} ({self.unit_price} ₸)"
+
+    @property
+    def line_total(self) -> int:
+        return self.quantity * self.unit_price
+
+
+class AcceptanceQuerySet(models.QuerySet):
+    """Bulk changes are refused: the consent ledger is append-only."""
+
+    def update(self, **kwargs):
+        raise ImmutableRecordError(_("Recorded acceptances cannot be changed."))
+
+    def delete(self):
+        raise ImmutableRecordError(_("Recorded acceptances cannot be deleted."))
+
+    def bulk_create(self, *args, **kwargs):
+        # Each record's hash chains to the one before it; only acceptance_record writes them.
+        raise ImmutableRecordError(_("Acceptances are recorded one at a time."))
+
+
+class Acceptance(models.Model):
+    """A customer's consent to one text of the privacy policy: the consent ledger.
+
+    Written once by ``shop.services.acceptance_record`` and never changed or deleted (on
+    PostgreSQL a trigger refuses it too, migration 0003). ``record_hash`` chains every record
+    to the one before it (see ``shop.ledger``); ``verify_consent_ledger`` walks the chain.
+    """
+
+    class Channel(models.TextChoices):
+        REGISTRATION = "registration", _("registration")
+        CHECKOUT = "checkout", _("checkout")
+        REACCEPTANCE = "re-acceptance", _("re-acceptance")
+        ACCOUNT = "account", _("my account")
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="acceptances", verbose_name=_("customer")
+    )
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+        verbose_name=_("version"),
+    )
+    text = models.ForeignKey(
+        VersionText,
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+        verbose_name=_("text"),
+        help_text=_("The text in the language the customer was shown."),
+    )
+    text_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    accepted_at = models.DateTimeField(_("accepted at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=USER_AGENT_MAX_LENGTH, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    previous_hash = models.CharField(_("hash of the previous record"), max_length=64)
+    record_hash = models.CharField(_("hash of this record"), max_length=64)
+
+    objects = AcceptanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("acceptance")
+        verbose_name_plural = _("acceptances")
+        ordering = ["pk"]
+        default_permissions = ("view",)
+        constraints = [
+            # A double submit cannot record the same consent twice.
+            models.UniqueConstraint(
+                fields=["customer", "version"], name="shop_acceptance_once_per_version"
+            ),
+            # Two records chained to the same predecessor would fork the ledger.
+            models.UniqueConstraint(fields=["previous_hash"], name="shop_acceptance_chain"),
+            models.UniqueConstraint(fields=["record_hash"], name="shop_acceptance_hash_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} → {self.version} [{self.language}]"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecordError(_("Recorded acceptances cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError(_("Recorded acceptances cannot be deleted."))
+
+    def hashed_fields(self) -> dict:
+        """The values ``shop.ledger`` hashes, exactly as stored."""
+        return {name: getattr(self, name) for name in ledger.HASHED_FIELDS}

@@ -14,6 +14,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_initial_data", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as the database is rolled back between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def ru(db):
     return Locale.objects.get(language_code="ru")

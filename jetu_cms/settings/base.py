@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     # WhiteNoise serves collected static files straight from the WSGI app, before any other
     # middleware touches the request.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors get the public legal pages from the cache before anything else runs.
+    "legal.cache.LegalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "legal.middleware.PublicationErrorMiddleware",
+    "home.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "jetu_cms.urls"
@@ -205,6 +209,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Jetu <noreply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
+# The public address of the site, for links in e-mails.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+
 # Wagtail
 
 WAGTAIL_SITE_NAME = "Jetu"
@@ -242,3 +249,50 @@ TEMPLATES[0]["OPTIONS"]["context_processors"] += ["shop.context_processors.shop"
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 # A form posted without a valid CSRF token gets a translated page explaining what to do.
 CSRF_FAILURE_VIEW = "shop.views.csrf_failure"
+
+
+# Security
+#
+# Content-Security-Policy (django-csp): the public site uses no inline script or style, so
+# everything must come from our own origin. Wagtail's admin relies on inline scripts and
+# styles and is excluded; it is reached only by staff.
+INSTALLED_APPS += ["csp", "axes"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Log-in throttling (django-axes) for customers and the admin alike: after 5 failures for one
+# e-mail from one address, that pair waits 15 minutes. The address is the one the consent
+# ledger records (X-Forwarded-For believed only from TRUSTED_PROXIES).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "shop.http.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "shop/locked_out.html"
+AXES_VERBOSE = False
+
+# Legal's approval publishes the page without Legal holding a publish permission.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "legal.workflows.publish_approved"

@@ -17,3 +17,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # triggers would refuse; they allow it in maintenance mode. The tests of the triggers
     # themselves switch maintenance off (SET LOCAL jetu.maintenance = 'off').
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jetu.maintenance=on"  # noqa: F405
+
+# The test client's login() authenticates without a request, which django-axes refuses;
+# throttling has its own tests that switch it back on.
+AXES_ENABLED = False

@@ -11,8 +11,10 @@ from wagtail.models import Locale, Page, Site
 
 from home.localize import get_translation, page_translate, po_from_mapping
 from home.models import HomePage
+from home.roles import roles_apply_to_pages
 from legal import importing
 from legal.models import LegalDocumentPage, LegalIndexPage
+from shop.services import product_seed
 
 HOME = {
     "ru": {
@@ -57,6 +59,9 @@ class Command(BaseCommand):
         home = self.home_page(ru, kk)
         legal = self.legal_index(home, ru, kk)
         self.policy(legal, kk)
+        roles_apply_to_pages(legal_sections=[legal, legal.get_translation(kk)])
+        if created := product_seed():
+            self.stdout.write(f"Added {created} products to the shop's catalogue.")
         self.stdout.write(self.style.SUCCESS("Initial content is in place."))
 
     def locales(self):
@@ -67,6 +72,9 @@ class Command(BaseCommand):
     def home_page(self, ru, kk):
         home = HomePage.objects.filter(locale=ru, depth=2).first()
         root = Page.get_first_root_node()
+        if root is None:
+            # Wagtail's migrations create the tree's root; an emptied database has none.
+            root = Page.add_root(instance=Page(title="Root", slug="root", locale=ru))
         if home is None:
             # Wagtail's migrations leave a "Welcome to your new Wagtail site!" page; the site
             # gets our home page instead.

@@ -1,0 +1,146 @@
+"""The three staff roles and what each may do (least privilege).
+
+- Editors draft legal pages and their Kazakh translations and submit them for approval;
+  they cannot publish legal pages and never see customer data.
+- Legal approve or reject changes in the "Legal approval" workflow, compare versions and
+  read the consent ledger.
+- Shop managers see customers and orders.
+
+Groups and model permissions are created by a data migration (home 0002); page permissions
+and the workflow need the pages, so ``roles_apply_to_pages`` runs from ``load_initial_data``.
+"""
+
+from __future__ import annotations
+
+EDITORS = "Editors"
+LEGAL = "Legal"
+SHOP_MANAGERS = "Shop managers"
+WORKFLOW_NAME = "Legal approval"
+TASK_NAME = "Legal review"
+
+# (app_label, codename) pairs per group.
+MODEL_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    EDITORS: [
+        ("wagtailadmin", "access_admin"),
+        ("wagtail_localize", "submit_translation"),
+    ],
+    LEGAL: [
+        ("wagtailadmin", "access_admin"),
+        ("legal", "view_documentversion"),
+        ("legal", "view_versiontext"),
+        ("shop", "view_acceptance"),
+    ],
+    SHOP_MANAGERS: [
+        ("wagtailadmin", "access_admin"),
+        ("shop", "view_customer"),
+        ("shop", "view_order"),
+        ("shop", "view_orderline"),
+        ("shop", "view_product"),
+        ("shop", "change_product"),
+    ],
+}
+
+# Page permissions on each legal section (ru and kk): Editors and Legal may add and edit,
+# nobody below superuser may publish — publication happens through the workflow's approval.
+PAGE_PERMISSIONS: dict[str, list[str]] = {
+    EDITORS: ["add_page", "change_page"],
+    LEGAL: ["change_page"],
+}
+
+
+def create_groups(apps, schema_editor=None) -> None:
+    """Data-migration step: the groups and their model permissions (idempotent)."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    # Permissions are normally created after all migrations; make sure the ones we grant exist.
+    for app_config in apps.get_app_configs():
+        if apps is global_apps:
+            create_contenttypes(app_config, verbosity=0)
+            create_permissions(app_config, verbosity=0)
+            continue
+        # Migration state apps have no models module; create_permissions skips those.
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    # Wagtail's default "Moderators" may publish any page, legal ones included, bypassing
+    # Legal's approval; our roles replace it.
+    GroupPagePermission.objects.filter(group__name="Moderators").delete()
+    Group.objects.filter(name="Moderators").delete()
+    # ...and its default "Moderators approval" workflow on the whole tree, now without approvers.
+    WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    Task = apps.get_model("wagtailcore", "Task")
+    WorkflowPage.objects.filter(workflow__name="Moderators approval").delete()
+    Workflow.objects.filter(name="Moderators approval").update(active=False)
+    Task.objects.filter(name="Moderators approval").update(active=False)
+    # Wagtail's default "Editors" holds add/change/publish-free rights on the whole tree;
+    # narrow it to the legal sections (granted by roles_apply_to_pages).
+    GroupPagePermission.objects.filter(group__name=EDITORS).delete()
+    # wagtail-localize creates this one in a data migration of its own, which an emptied
+    # database (tests' flush) no longer has; recreate it the same way.
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    translation_type, _ = ContentType.objects.get_or_create(
+        app_label="wagtail_localize", model="translation"
+    )
+    Permission.objects.get_or_create(
+        content_type=translation_type,
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
+    )
+    for name, pairs in MODEL_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codename in pairs:
+            permission = Permission.objects.get(
+                content_type__app_label=app_label, codename=codename
+            )
+            group.permissions.add(permission)
+
+
+def roles_apply_to_pages(*, legal_sections) -> None:
+    """Grant page permissions on the legal sections and attach the approval workflow.
+
+    Args:
+        legal_sections: the legal index pages (one per language); idempotent.
+    """
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import (
+        GroupApprovalTask,
+        GroupPagePermission,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
+
+    if Group.objects.filter(name__in=MODEL_PERMISSIONS).count() != len(MODEL_PERMISSIONS):
+        # An emptied database (tests' flush) lost what the data migration created.
+        from django.apps import apps
+
+        create_groups(apps)
+    for name, codenames in PAGE_PERMISSIONS.items():
+        group = Group.objects.get(name=name)
+        for section in legal_sections:
+            for codename in codenames:
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page=section,
+                    permission=Permission.objects.get(
+                        content_type__app_label="wagtailcore", codename=codename
+                    ),
+                )
+
+    legal = Group.objects.get(name=LEGAL)
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+        task.groups.set([legal])
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    # workflow_tasks is a modelcluster relation whose create() only adds in memory.
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    for section in legal_sections:
+        WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})

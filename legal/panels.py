@@ -1,0 +1,82 @@
+"""The Wagtail dashboard panel for legal documents: what is in force, what is coming,
+how far the translation and the customers' acceptances have got."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from wagtail.admin.ui.components import Component
+from wagtail.models import Locale
+from wagtail_localize.models import Translation
+
+from .models import DocumentVersion, LegalDocumentPage
+from .notices import notice_progress
+from .selectors import UPCOMING, document_state
+
+
+class LegalDashboardPanel(Component):
+    name = "legal_documents"
+    template_name = "legal/admin/dashboard_panel.html"
+    order = 50
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        from shop.models import Acceptance, Customer
+
+        documents = []
+        customers = Customer.objects.filter(anonymised_at__isnull=True).count()
+        for page in LegalDocumentPage.objects.filter(locale=Locale.get_default()).order_by("path"):
+            state = document_state(page)
+            in_force = state.in_force
+            accepted = (
+                Acceptance.objects.filter(version_id=in_force.pk).aggregate(
+                    n=Count("customer", distinct=True)
+                )["n"]
+                if in_force
+                else 0
+            )
+            upcoming = state.upcoming[0] if state.upcoming else None
+            latest = (
+                DocumentVersion.objects.filter(pk=state.latest.pk).first() if state.latest else None
+            )
+            documents.append(
+                {
+                    "page": page,
+                    "in_force": in_force,
+                    "upcoming": upcoming,
+                    "upcoming_is_pending": upcoming is not None and upcoming.status != UPCOMING,
+                    "translations": self.translation_status(page, state),
+                    "accepted": accepted,
+                    "customers": customers,
+                    "accepted_percent": round(100 * accepted / customers) if customers else 0,
+                    "notices": notice_progress(latest) if latest and latest.number > 1 else None,
+                }
+            )
+        return {"documents": documents}
+
+    @staticmethod
+    def translation_status(page, state) -> list[dict]:
+        """Per target language: % translated and which source version it is synced with."""
+        rows = []
+        translations = Translation.objects.filter(
+            source__object_id=page.translation_key, source__locale=page.locale
+        ).select_related("target_locale", "source")
+        for translation in translations:
+            total, done = translation.get_progress()
+            synced = max(
+                (
+                    v.number
+                    for v in state.versions
+                    if translation.target_locale.language_code in v.languages
+                ),
+                default=None,
+            )
+            rows.append(
+                {
+                    "language": translation.target_locale.get_display_name(),
+                    "percent": round(100 * done / total) if total else 100,
+                    "synced_with": synced,
+                }
+            )
+        return rows

@@ -1,0 +1,314 @@
+"""Wagtail admin views for the shop: customers, orders, products, and consent reports.
+
+Staff read customers, orders and the consent ledger; they never change them here (customers
+edit their own data, clause 4.2.1, and the ledger is append-only). Every view requires the
+model's "view" permission (``shop.view_customer``, ``shop.view_order``, ``shop.view_acceptance``).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, NumberColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from legal.models import DocumentVersion
+from legal.selectors import POLICY_SLUG
+
+from . import selectors
+from .models import Acceptance, Customer, Language, Order, Product
+
+# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Prefix text that a spreadsheet would run as a formula with a single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class SafeSpreadsheetMixin:
+    """Spreadsheet export in which customer-typed text can never become a formula."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_CSV:
+            return neutralise_formula(value)
+        return value
+
+
+class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Only "view" is ever granted, even to superusers: these records are not edited here."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+# ---------------------------------------------------------------------------------------
+# Customers, orders, products
+
+
+class SafeIndexView(SafeSpreadsheetMixin, generic.IndexView):
+    pass
+
+
+class ReadOnlyModelViewSet(ModelViewSet):
+    """A listing and an inspect page; no add, edit, copy or delete views exist at all."""
+
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    index_view_class = SafeIndexView
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        converter = self.pk_path_converter
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path(f"inspect/<{converter}:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+class CustomerViewSet(ReadOnlyModelViewSet):
+    model = Customer
+    icon = "user"
+    menu_label = _("Customers")
+    list_display = [
+        "__str__",
+        Column("email", label=_("E-mail"), accessor="user.email"),
+        "phone",
+        "preferred_language",
+        DateColumn("created_at", label=_("Registered at"), sort_key="created_at"),
+        DateColumn("anonymised_at", label=_("Anonymised at")),
+    ]
+    list_filter = ["preferred_language", "created_at", "anonymised_at"]
+    list_export = [
+        "pk",
+        "user.email",
+        "last_name",
+        "first_name",
+        "patronymic",
+        "phone",
+        "delivery_address",
+        "preferred_language",
+        "created_at",
+        "anonymised_at",
+    ]
+    export_headings = {"pk": "ID", "user.email": _("E-mail")}
+    search_fields = ["last_name", "first_name", "patronymic", "phone", "user__email"]
+    inspect_view_fields = [
+        "user",
+        "last_name",
+        "first_name",
+        "patronymic",
+        "phone",
+        "delivery_address",
+        "preferred_language",
+        "created_at",
+        "anonymised_at",
+        "orders",
+        "acceptances",
+    ]
+
+
+class OrderInspectView(generic.InspectView):
+    def get_policy_version_display_value(self):
+        return _("Version %(number)d") % {"number": self.object.policy_version.number}
+
+
+class OrderViewSet(ReadOnlyModelViewSet):
+    model = Order
+    inspect_view_class = OrderInspectView
+    icon = "list-ul"
+    menu_label = _("Orders")
+    list_display = [
+        "__str__",
+        "customer",
+        "status",
+        NumberColumn("total", label=_("Total, ₸"), sort_key="total"),
+        DateColumn("created_at", label=_("Placed at"), sort_key="created_at"),
+        Column(
+            "policy_version",
+            label=_("Privacy policy version"),
+            accessor="policy_version.number",
+        ),
+    ]
+    list_filter = ["status", "created_at"]
+    list_export = ["pk", "customer.pk", "status", "total", "created_at", "policy_version.number"]
+    export_headings = {
+        "pk": pgettext_lazy("a customer's order", "Order"),
+        "customer.pk": _("Customer"),
+        "policy_version.number": _("Privacy policy version"),
+    }
+    inspect_view_fields = [
+        "customer",
+        "status",
+        "created_at",
+        "delivery_address",
+        "lines",
+        "total",
+        "policy_version",
+    ]
+
+
+class ProductViewSet(ModelViewSet):
+    model = Product
+    icon = "tag"
+    menu_label = _("Products")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["name_ru", "name_kk", NumberColumn("price", label=_("Price, ₸")), "active"]
+    list_filter = ["active"]
+    search_fields = ["name_ru", "name_kk", "slug"]
+    form_fields = [
+        "name_ru",
+        "name_kk",
+        "slug",
+        "description_ru",
+        "description_kk",
+        "price",
+        "active",
+        "sort_order",
+    ]
+
+
+class ShopViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Shop")
+    menu_icon = "list-ul"
+    menu_order = 250
+    items = (
+        CustomerViewSet("shop_customers", url_prefix="shop/customers"),
+        OrderViewSet("shop_orders", url_prefix="shop/orders"),
+        ProductViewSet("shop_products", url_prefix="shop/products"),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Consent reports
+
+
+def _version_choices():
+    versions = DocumentVersion.objects.filter(document__slug=POLICY_SLUG).order_by("-number")
+    return [(v.pk, _("Version %(number)d") % {"number": v.number}) for v in versions]
+
+
+class AcceptanceFilterSet(WagtailFilterSet):
+    version = django_filters.ChoiceFilter(
+        label=_("Version"), choices=_version_choices, empty_label=_("All versions")
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=Language.choices, empty_label=_("All languages")
+    )
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=Acceptance.Channel.choices, empty_label=_("All channels")
+    )
+    accepted_at = django_filters.DateFromToRangeFilter(
+        label=_("Accepted"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Acceptance
+        fields = ["version", "language", "channel", "accepted_at"]
+
+
+class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
+    """Every acceptance, filterable and exportable as evidence (CSV or XLSX)."""
+
+    page_title = _("Consent ledger")
+    header_icon = "tasks"
+    model = Acceptance
+    permission_policy = ModelPermissionPolicy(Acceptance)
+    permission_required = "view"
+    filterset_class = AcceptanceFilterSet
+    index_url_name = "shop_consent_ledger"
+    index_results_url_name = "shop_consent_ledger_results"
+    columns = [
+        Column("pk", label="ID"),
+        DateColumn("accepted_at", label=_("Accepted at")),
+        Column("customer", label=_("Customer"), accessor="customer.user.email"),
+        Column("version", label=_("Version"), accessor="version.number"),
+        Column("language", label=_("Language"), accessor="get_language_display"),
+        Column("channel", label=_("Channel"), accessor="get_channel_display"),
+        Column("ip_address", label=_("IP address")),
+        Column("record_hash", label=_("Record hash"), accessor=lambda a: a.record_hash[:12] + "…"),
+    ]
+    list_export = [
+        "pk",
+        "accepted_at",
+        "customer.pk",
+        "customer.user.email",
+        "version.number",
+        "language",
+        "channel",
+        "text_sha256",
+        "ip_address",
+        "user_agent",
+        "previous_hash",
+        "record_hash",
+    ]
+    export_headings = {
+        "pk": "ID",
+        "customer.pk": _("Customer ID"),
+        "customer.user.email": _("E-mail"),
+        "version.number": _("Version"),
+    }
+
+    def get_filename(self):
+        return f"consent-ledger-{datetime.date.today():%Y-%m-%d}"
+
+    def get_queryset(self):
+        self.queryset = Acceptance.objects.select_related("customer__user", "version").order_by(
+            "-pk"
+        )
+        return super().get_queryset()
+
+
+class VersionConsentReportView(SafeSpreadsheetMixin, ReportView):
+    """Per version of the policy: how many customers accepted it, how many have not yet."""
+
+    page_title = _("Consent by policy version")
+    header_icon = "doc-full"
+    model = DocumentVersion
+    permission_policy = ModelPermissionPolicy(Acceptance)
+    permission_required = "view"
+    index_url_name = "shop_consent_versions"
+    index_results_url_name = "shop_consent_versions_results"
+    columns = [
+        Column("number", label=_("Version")),
+        DateColumn("effective_from", label=_("In force from")),
+        BooleanColumn("material", label=_("Material change")),
+        NumberColumn("accepted_count", label=_("Accepted")),
+        NumberColumn("not_yet_count", label=_("Active customers who have not accepted")),
+    ]
+    list_export = ["number", "effective_from", "material", "accepted_count", "not_yet_count"]
+    export_headings = {
+        "number": _("Version"),
+        "effective_from": _("In force from"),
+        "material": _("Material change"),
+        "accepted_count": _("Accepted"),
+        "not_yet_count": _("Active customers who have not accepted"),
+    }
+
+    def get_filename(self):
+        return f"consent-by-version-{datetime.date.today():%Y-%m-%d}"
+
+    def get_queryset(self):
+        self.queryset = selectors.version_acceptance_counts()
+        return super().get_queryset()
+
+
+def report_permission(request) -> bool:
+    return request.user.has_perm(f"shop.view_{Acceptance._meta.model_name}")

@@ -1,0 +1,272 @@
+"""Forms for the shop's pages. They check input; the services in ``shop.services`` act on it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import MAX_QUANTITY, Language, Product, User
+from .phone import InvalidPhoneError, normalise_phone
+from .selectors import email_taken
+from .services import EmailTakenError, InvalidPhoneNumberError
+
+# Product ids are 64-bit; a longer number is tampering and must not reach the database.
+MAX_ID = 2**63 - 1
+
+
+def acceptance_label(policy_url: str, number: int):
+    """The consent checkbox's label, linking to the exact version the customer accepts."""
+    link = format_html(
+        '<a href="{}" target="_blank" rel="noopener">{}</a>',
+        policy_url,
+        _("privacy policy (version %(number)d)") % {"number": number},
+    )
+    return format_html(_("I have read and accept the {link}."), link=link)
+
+
+class PolicyAcceptanceMixin(forms.Form):
+    """A consent checkbox, unticked by default, and the version it refers to."""
+
+    accept_policy = forms.BooleanField(
+        required=True,
+        initial=False,
+        error_messages={
+            "required": _("Please confirm that you have read and accept the privacy policy.")
+        },
+    )
+    policy_version = forms.IntegerField(widget=forms.HiddenInput, required=False, max_value=MAX_ID)
+
+    def set_policy(self, policy_url: str, version_number: int, version_pk: int) -> None:
+        if "accept_policy" in self.fields:
+            self.fields["accept_policy"].label = acceptance_label(policy_url, version_number)
+        self.fields["policy_version"].initial = version_pk
+
+
+class PersonalDataForm(forms.Form):
+    """Clause 2.2: the personal data a customer gives the shop."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter a valid e-mail address."),
+        },
+    )
+    last_name = forms.CharField(
+        label=_("Surname"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": _("Enter your surname.")},
+    )
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": _("Enter your first name.")},
+    )
+    patronymic = forms.CharField(
+        label=_("Patronymic"),
+        max_length=150,
+        required=False,
+        help_text=_("Optional."),
+        widget=forms.TextInput(attrs={"autocomplete": "additional-name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        help_text=_("For example +7 701 123 45 67."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Enter your phone number.")},
+    )
+    delivery_address = forms.CharField(
+        label=_("Delivery address"),
+        max_length=500,
+        help_text=_("City, street, house, flat."),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        error_messages={"required": _("Enter the delivery address.")},
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language for letters from the shop"), choices=Language.choices
+    )
+
+    #: The user whose e-mail may stay as it is (None when registering).
+    user: User | None = None
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        exclude = self.user.pk if self.user is not None else None
+        if email_taken(email, exclude_user_id=exclude):
+            raise forms.ValidationError(EmailTakenError.default_message)
+        return email
+
+    def clean_phone(self) -> str:
+        try:
+            return normalise_phone(self.cleaned_data["phone"])
+        except InvalidPhoneError as error:
+            raise forms.ValidationError(InvalidPhoneNumberError.default_message) from error
+
+
+class RegistrationForm(PersonalDataForm, PolicyAcceptanceMixin):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = [
+        "email",
+        "password1",
+        "password2",
+        "last_name",
+        "first_name",
+        "patronymic",
+        "phone",
+        "delivery_address",
+        "preferred_language",
+        "accept_policy",
+        "policy_version",
+    ]
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password1:
+            candidate = User(
+                email=cleaned.get("email") or "",
+                first_name=cleaned.get("first_name") or "",
+                last_name=cleaned.get("last_name") or "",
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(PersonalDataForm):
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Log-in by e-mail; the address is matched whatever its capitalisation."""
+
+    error_messages = {
+        "invalid_login": _(
+            "The e-mail address or password is wrong. Check them and try again; the password "
+            "is case-sensitive."
+        ),
+        "inactive": _("This account has been closed."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("E-mail")
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True, "maxlength": 254}
+        )
+        self.fields["password"].label = _("Password")
+
+    def clean_username(self) -> str:
+        return (self.cleaned_data.get("username") or "").strip().lower()
+
+
+class CheckoutForm(PolicyAcceptanceMixin):
+    delivery_address = forms.CharField(
+        label=_("Delivery address"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        error_messages={"required": _("Enter the delivery address.")},
+    )
+
+    field_order = ["delivery_address", "accept_policy", "policy_version"]
+
+    def __init__(self, *args, needs_acceptance: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_acceptance:
+            del self.fields["accept_policy"]
+
+
+QUANTITY_ERRORS = {
+    "required": _("Enter a quantity."),
+    "invalid": _("Enter the quantity as a whole number."),
+    "min_value": _("The quantity must be at least %(limit_value)s."),
+    "max_value": _("You can order at most %(limit_value)s of one product."),
+}
+
+
+class ProductIdForm(forms.Form):
+    """A product id posted from the catalogue or the cart; anything else is tampering."""
+
+    product = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        error_messages={
+            "required": _("This product is not in our catalogue."),
+            "invalid": _("This product is not in our catalogue."),
+            "min_value": _("This product is not in our catalogue."),
+            "max_value": _("This product is not in our catalogue."),
+        },
+    )
+
+
+class CartAddForm(ProductIdForm):
+    quantity = forms.IntegerField(
+        min_value=1, max_value=MAX_QUANTITY, initial=1, error_messages=QUANTITY_ERRORS
+    )
+
+    def clean_product(self) -> Product:
+        product = Product.objects.active().filter(pk=self.cleaned_data["product"]).first()
+        if product is None:
+            raise forms.ValidationError(_("This product is not on sale."))
+        return product
+
+
+class CartUpdateForm(ProductIdForm):
+    quantity = forms.IntegerField(
+        min_value=0, max_value=MAX_QUANTITY, error_messages=QUANTITY_ERRORS
+    )
+
+
+class AcceptanceDecisionForm(forms.Form):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+    decision = forms.ChoiceField(choices=[(ACCEPT, ACCEPT), (DECLINE, DECLINE)])
+    policy_version = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
+
+
+class CloseAccountForm(forms.Form):
+    """Closing is final: the customer types their e-mail to confirm."""
+
+    email = forms.CharField(
+        label=_("Type your e-mail address to confirm"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email != self.user.email.lower():
+            raise forms.ValidationError(
+                _("That is not the e-mail address of this account; the account stays open.")
+            )
+        return email

@@ -1,0 +1,9 @@
+from django.db import migrations
+
+from jetu_cms.append_only import append_only
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0002_customers_orders_ledger")]
+
+    operations = [append_only("shop_acceptance")]

@@ -1,0 +1,326 @@
+"""Read-only queries for the shop: the policy as customers meet it, carts, orders, consents.
+
+The policy's versions come from ``legal.selectors``; this module only adds what the shop
+needs on top: which version a customer still has to accept, links to exact texts, and the
+customer's own records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value
+from django.http import HttpRequest
+from django.urls import NoReverseMatch
+from django.utils import timezone
+
+from legal.models import DocumentVersion, LegalDocumentPage
+from legal.selectors import (
+    POLICY_SLUG,
+    DocumentState,
+    VersionInfo,
+    document_state,
+    policy_page_for_language,
+)
+
+from .cart import Cart
+from .consent import ConsentStatus, consent_status
+from .models import Acceptance, Customer, Order, Product, User
+
+# ---------------------------------------------------------------------------------------
+# The policy
+
+
+@dataclass
+class Policy:
+    """The privacy policy in one language, with the state of its versions."""
+
+    page: LegalDocumentPage
+    state: DocumentState
+
+    @property
+    def language(self) -> str:
+        return self.page.locale.language_code
+
+    @property
+    def in_force(self) -> VersionInfo | None:
+        return self.state.in_force
+
+
+def policy_for_language(language: str) -> Policy | None:
+    """The live policy page in ``language`` (falling back to Russian) and its versions."""
+    page = policy_page_for_language(language)
+    if page is None:
+        return None
+    return Policy(page=page, state=document_state(page))
+
+
+def policy_version_url(page: LegalDocumentPage, request: HttpRequest | None, number: int) -> str:
+    """URL of the exact text of version ``number`` in ``page``'s language."""
+    return page.get_url(request) + page.reverse_subpage("version", args=[number])
+
+
+def policy_compare_url(
+    page: LegalDocumentPage, request: HttpRequest | None, old: int, new: int
+) -> str | None:
+    """URL of the comparison of two versions, or None where that view does not exist yet."""
+    try:
+        return page.get_url(request) + page.reverse_subpage("compare", args=[old, new])
+    except NoReverseMatch:
+        return None
+
+
+def policy_url_prefixes(request: HttpRequest | None) -> list[str]:
+    """URL prefixes of the legal section in every language (readable without accepting)."""
+    prefixes = []
+    for code, _name in settings.LANGUAGES:
+        page = policy_page_for_language(code)
+        if page is None or page.locale.language_code != code:
+            continue
+        path = urlsplit(page.get_url(request) or "").path
+        if path:
+            # The whole legal section, not only the policy: /ru/legal/privacy/ → /ru/legal/.
+            prefixes.append(path.rstrip("/").rsplit("/", 1)[0] + "/")
+    return prefixes
+
+
+# ---------------------------------------------------------------------------------------
+# Customers and their consent
+
+
+def email_taken(email: str, *, exclude_user_id: int | None = None) -> bool:
+    """Whether an account uses ``email``, compared case-insensitively."""
+    users = User.objects.filter(email__iexact=email)
+    if exclude_user_id is not None:
+        users = users.exclude(pk=exclude_user_id)
+    return users.exists()
+
+
+def customer_for_user(user) -> Customer | None:
+    """The customer profile of a logged-in user; None for staff and anonymous visitors."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.customer
+    except Customer.DoesNotExist:
+        return None
+
+
+def customer_consent(customer: Customer, state: DocumentState) -> ConsentStatus:
+    """Whether ``customer`` has accepted, must accept or may accept the version in force."""
+    accepted = set(customer.acceptances.values_list("version_id", flat=True))
+    return consent_status(state, accepted)
+
+
+@dataclass
+class RequestConsent:
+    """The policy and the logged-in customer's standing with it, computed once per request."""
+
+    customer: Customer | None
+    policy: Policy | None
+    status: ConsentStatus | None
+
+
+def request_consent(request: HttpRequest) -> RequestConsent:
+    """The customer's consent status for this request (memoised on the request)."""
+    cached = getattr(request, "_shop_consent", None)
+    if cached is not None:
+        return cached
+    customer = customer_for_user(getattr(request, "user", None))
+    policy = status = None
+    if customer is not None:
+        policy = policy_for_language(getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE))
+        if policy is not None:
+            status = customer_consent(customer, policy.state)
+    result = RequestConsent(customer=customer, policy=policy, status=status)
+    request._shop_consent = result
+    return result
+
+
+def request_consent_forget(request: HttpRequest) -> None:
+    """Drop the memoised status (after the customer accepted something)."""
+    request.__dict__.pop("_shop_consent", None)
+
+
+@dataclass
+class HistoryEntry:
+    """One acceptance as the customer sees it in "My account"."""
+
+    acceptance: Acceptance
+    number: int
+    text_url: str | None
+    compare_url: str | None
+    is_in_force: bool
+
+
+def consent_history(customer: Customer, request: HttpRequest | None) -> list[HistoryEntry]:
+    """The customer's acceptances, newest first, with links to the exact texts accepted."""
+    acceptances = list(
+        customer.acceptances.select_related("version").order_by("-accepted_at", "-pk")
+    )
+    pages: dict[str, LegalDocumentPage | None] = {}
+    in_force: VersionInfo | None = None
+    entries = []
+    for acceptance in acceptances:
+        if acceptance.language not in pages:
+            pages[acceptance.language] = policy_page_for_language(acceptance.language)
+        page = pages[acceptance.language]
+        number = acceptance.version.number
+        if page is not None and in_force is None:
+            in_force = document_state(page).in_force
+        is_in_force = in_force is not None and in_force.pk == acceptance.version_id
+        entries.append(
+            HistoryEntry(
+                acceptance=acceptance,
+                number=number,
+                text_url=policy_version_url(page, request, number) if page else None,
+                compare_url=(
+                    policy_compare_url(page, request, number, in_force.number)
+                    if page and in_force and not is_in_force and number < in_force.number
+                    else None
+                ),
+                is_in_force=is_in_force,
+            )
+        )
+    return entries
+
+
+def customer_orders(customer: Customer) -> QuerySet[Order]:
+    """The customer's own orders, newest first; the only orders a customer can reach."""
+    return customer.orders.select_related("policy_version").prefetch_related("lines")
+
+
+def customer_export(customer: Customer, request: HttpRequest | None) -> dict:
+    """Everything the shop holds about the customer, for "download my data" (clause 4.2.1)."""
+    history = consent_history(customer, request)
+
+    def absolute(url: str | None) -> str | None:
+        return request.build_absolute_uri(url) if (url and request is not None) else url
+
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "profile": {
+            "email": customer.user.email,
+            "surname": customer.last_name,
+            "first_name": customer.first_name,
+            "patronymic": customer.patronymic,
+            "phone": customer.phone,
+            "delivery_address": customer.delivery_address,
+            "preferred_language": customer.preferred_language,
+            "registered_at": customer.created_at.isoformat(),
+        },
+        "orders": [
+            {
+                "number": order.pk,
+                "placed_at": order.created_at.isoformat(),
+                "status": order.status,
+                "delivery_address": order.delivery_address,
+                "total_tenge": order.total,
+                "privacy_policy_version": order.policy_version.number,
+                "lines": [
+                    {
+                        "product": line.product_name,
+                        "quantity": line.quantity,
+                        "unit_price_tenge": line.unit_price,
+                    }
+                    for line in order.lines.all()
+                ],
+            }
+            for order in customer_orders(customer)
+        ],
+        "acceptances": [
+            {
+                "privacy_policy_version": entry.number,
+                "language": entry.acceptance.language,
+                "accepted_at": entry.acceptance.accepted_at.isoformat(),
+                "channel": entry.acceptance.channel,
+                "ip_address": entry.acceptance.ip_address,
+                "user_agent": entry.acceptance.user_agent,
+                "text_sha256": entry.acceptance.text_sha256,
+                "record_hash": entry.acceptance.record_hash,
+                "text_url": absolute(entry.text_url),
+            }
+            for entry in history
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Catalogue and cart
+
+
+def catalogue() -> QuerySet[Product]:
+    return Product.objects.active()
+
+
+@dataclass
+class CartLine:
+    product: Product
+    quantity: int
+
+    @property
+    def line_total(self) -> int:
+        return self.product.price * self.quantity
+
+
+@dataclass
+class CartSummary:
+    lines: list[CartLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(line.line_total for line in self.lines)
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    def quantities(self) -> dict[int, int]:
+        return {line.product.pk: line.quantity for line in self.lines}
+
+
+def cart_summary(cart: Cart) -> CartSummary:
+    """The cart's lines for products still on sale, at today's prices."""
+    quantities = cart.quantities()
+    products = Product.objects.active().in_bulk(list(quantities))
+    cart.keep_only(set(products))
+    return CartSummary(
+        [CartLine(products[pk], quantity) for pk, quantity in quantities.items() if pk in products]
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Admin reports
+
+
+def active_customers() -> QuerySet[Customer]:
+    """Customers who can still shop (not anonymised, log-in enabled)."""
+    return Customer.objects.filter(anonymised_at__isnull=True, user__is_active=True)
+
+
+def version_acceptance_counts() -> QuerySet[DocumentVersion]:
+    """Every version of the policy with how many customers accepted it and how many not yet.
+
+    ``accepted_count`` counts every acceptance of the version; ``not_yet_count`` counts the
+    active customers who have not accepted it (for superseded versions that is history).
+    """
+    active = active_customers().count()
+    accepted_by_active = Q(
+        acceptances__customer__anonymised_at__isnull=True,
+        acceptances__customer__user__is_active=True,
+    )
+    return (
+        DocumentVersion.objects.filter(document__slug=POLICY_SLUG)
+        .annotate(
+            accepted_count=Count("acceptances", distinct=True),
+            accepted_active=Count("acceptances", filter=accepted_by_active, distinct=True),
+        )
+        .annotate(
+            not_yet_count=ExpressionWrapper(
+                Value(active) - F("accepted_active"), output_field=IntegerField()
+            )
+        )
+        .order_by("-number")
+    )

@@ -1,0 +1,430 @@
+"""Everything the shop changes: customers, acceptances (the consent ledger), orders, products.
+
+Views, commands and tests all go through these functions. Each is one transaction; each
+raises a ``ShopError`` whose message is a whole translated sentence the customer can be shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from legal.models import DocumentVersion, VersionText
+from legal.selectors import VersionInfo, document_state, policy_page_for_language
+
+from . import ledger
+from .catalogue import SEED_PRODUCTS
+from .consent import consent_status
+from .http import client_ip, user_agent
+from .models import MAX_QUANTITY, Acceptance, Customer, Order, OrderLine, Product, User
+from .phone import InvalidPhoneError, normalise_phone
+from .selectors import email_taken
+
+# Key of the PostgreSQL advisory lock that serialises writes to the consent ledger ("jetu"+1).
+LEDGER_LOCK_KEY = 0x6A657475_01
+
+
+class ShopError(Exception):
+    """Something the shop refuses to do; ``str(error)`` is a sentence for the customer."""
+
+    default_message = _("Something went wrong. Please try again.")
+
+    def __init__(self, message=None):
+        super().__init__(message or self.default_message)
+
+
+class EmailTakenError(ShopError):
+    default_message = _(
+        "This e-mail address is already registered. Log in, or use another address."
+    )
+
+
+class PolicyChangedError(ShopError):
+    default_message = _(
+        "The privacy policy has changed while you were reading it. Please read the version "
+        "now in force and confirm again."
+    )
+
+
+class AcceptanceRequiredError(ShopError):
+    default_message = _(
+        "Please confirm that you have read and accept the privacy policy before ordering."
+    )
+
+
+class EmptyCartError(ShopError):
+    default_message = _("Your cart is empty. Add something from the catalogue first.")
+
+
+class ProductUnavailableError(ShopError):
+    default_message = _(
+        "Some products in your cart are no longer on sale; we have taken them out of the "
+        "cart. Please check your order again."
+    )
+
+
+class InvalidPhoneNumberError(ShopError):
+    default_message = _(
+        "Enter a Kazakhstan phone number, for example +7 701 123 45 67 or 8 (701) 123-45-67."
+    )
+
+
+def _phone(raw: str) -> str:
+    try:
+        return normalise_phone(raw)
+    except InvalidPhoneError as error:
+        raise InvalidPhoneNumberError from error
+
+
+def _email(raw: str) -> str:
+    email = (raw or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ShopError(_("Enter a valid e-mail address.")) from error
+    return email
+
+
+# ---------------------------------------------------------------------------------------
+# Customers
+
+
+@transaction.atomic
+def customer_register(
+    *,
+    email: str,
+    password: str,
+    last_name: str,
+    first_name: str,
+    patronymic: str = "",
+    phone: str,
+    delivery_address: str,
+    preferred_language: str,
+    version: VersionInfo | DocumentVersion,
+    language: str,
+    request: HttpRequest | None,
+) -> Customer:
+    """Create a customer's account and record their acceptance of the policy they were shown.
+
+    Args:
+        version: the policy version whose link was on the form the customer ticked.
+        language: the language of the text they were shown.
+
+    Raises:
+        EmailTakenError: the address is registered already (also when two registrations
+            race: the database's case-insensitive unique index decides).
+        PolicyChangedError: ``version`` is no longer the version in force.
+        InvalidPhoneNumberError, ShopError: invalid data that slipped past the form.
+    """
+    email = _email(email)
+    if email_taken(email):
+        raise EmailTakenError
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise EmailTakenError from error
+    customer = Customer(
+        user=user,
+        last_name=last_name.strip(),
+        first_name=first_name.strip(),
+        patronymic=patronymic.strip(),
+        phone=_phone(phone),
+        delivery_address=delivery_address.strip(),
+        preferred_language=preferred_language,
+    )
+    customer.full_clean()
+    customer.save()
+    acceptance_record(
+        customer=customer,
+        version=version,
+        language=language,
+        request=request,
+        channel=Acceptance.Channel.REGISTRATION,
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *,
+    customer: Customer,
+    email: str,
+    last_name: str,
+    first_name: str,
+    patronymic: str = "",
+    phone: str,
+    delivery_address: str,
+    preferred_language: str,
+) -> Customer:
+    """Change a customer's personal data (clause 4.2.1: customers edit it themselves).
+
+    Raises:
+        EmailTakenError: the new address belongs to another account.
+    """
+    if customer.is_anonymised:
+        raise ShopError(_("This account has been closed."))
+    user = customer.user
+    email = _email(email)
+    if email != user.email and email_taken(email, exclude_user_id=user.pk):
+        raise EmailTakenError
+    user.email = email
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    customer.last_name = last_name.strip()
+    customer.first_name = first_name.strip()
+    customer.patronymic = patronymic.strip()
+    customer.phone = _phone(phone)
+    customer.delivery_address = delivery_address.strip()
+    customer.preferred_language = preferred_language
+    customer.full_clean()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise EmailTakenError from error
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_anonymise(*, customer: Customer) -> Customer:
+    """Close a customer's account by anonymising their personal data (clause 1.4).
+
+    Names, phone and addresses — on the profile and on past orders — are blanked, the e-mail
+    becomes ``anonymised-<id>@invalid`` and the account can no longer log in. Orders and
+    acceptances stay attached to the anonymous customer: the shop keeps its sales records,
+    and the ledger keeps proving which text was accepted, without saying by whom.
+    """
+    customer = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
+    if customer.is_anonymised:
+        return customer
+    user = customer.user
+    user.email = f"anonymised-{user.pk}@invalid"
+    user.first_name = ""
+    user.last_name = ""
+    user.set_unusable_password()
+    user.is_active = False
+    user.save()
+    customer.last_name = ""
+    customer.first_name = ""
+    customer.patronymic = ""
+    customer.phone = ""
+    customer.delivery_address = ""
+    customer.anonymised_at = timezone.now()
+    customer.save()
+    customer.orders.update(delivery_address="")
+    return customer
+
+
+# ---------------------------------------------------------------------------------------
+# The consent ledger
+
+
+def _ledger_lock() -> None:
+    # Every new record chains to the last one, so writers must take turns. On PostgreSQL a
+    # transaction-scoped advisory lock does that (locking the "last row" would not: a second
+    # writer waiting on it would still read the old last row). On SQLite, IMMEDIATE
+    # transactions already serialise writers. The unique index on previous_hash refuses a
+    # fork whatever happens.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK_KEY])
+
+
+@transaction.atomic
+def acceptance_record(
+    *,
+    customer: Customer,
+    version: VersionInfo | DocumentVersion,
+    language: str,
+    request: HttpRequest | None,
+    channel: str,
+) -> Acceptance:
+    """Record that ``customer`` accepted the text of ``version`` in ``language``.
+
+    Idempotent: a customer accepts a version once; a second call (a double submit) returns
+    the first record. The record stores the text's SHA-256, the client's IP address and
+    browser (from ``request``), and its place in the hash chain.
+
+    Args:
+        version: the version the customer was shown (a ``VersionInfo`` or ``DocumentVersion``).
+        language: the language of the text the customer was shown.
+        request: the customer's request, for the IP address and User-Agent (None in scripts).
+        channel: one of ``Acceptance.Channel``.
+
+    Raises:
+        PolicyChangedError: ``version`` is not the version in force (any more).
+        ShopError: the version has no text in ``language``.
+    """
+    if channel not in Acceptance.Channel.values:
+        raise ValueError(f"Unknown acceptance channel {channel!r}.")
+    _ledger_lock()
+    existing = Acceptance.objects.filter(customer=customer, version_id=version.pk).first()
+    if existing is not None:
+        return existing
+    version_row = DocumentVersion.objects.select_related("document").get(pk=version.pk)
+    in_force = document_state(version_row.document).in_force
+    if in_force is None or in_force.pk != version_row.pk:
+        raise PolicyChangedError
+    text = VersionText.objects.filter(version=version_row, locale__language_code=language).first()
+    if text is None:
+        raise ShopError(_("This version of the privacy policy has no text in your language."))
+    previous = (
+        Acceptance.objects.order_by("-pk").values_list("record_hash", flat=True).first()
+        or ledger.GENESIS_HASH
+    )
+    acceptance = Acceptance(
+        customer=customer,
+        version=version_row,
+        text=text,
+        text_sha256=text.sha256,
+        language=language,
+        accepted_at=timezone.now(),
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=user_agent(request) if request is not None else "",
+        channel=channel,
+        previous_hash=previous,
+    )
+    acceptance.record_hash = ledger.record_hash(acceptance.hashed_fields(), previous)
+    acceptance.full_clean()
+    acceptance.save()
+    return acceptance
+
+
+@dataclass
+class BrokenRecord:
+    """The first record of the ledger that does not verify, and why."""
+
+    record: Acceptance
+    reason: str
+
+    def __str__(self):
+        return f"acceptance {self.record.pk}: {self.reason}"
+
+
+def ledger_verify() -> BrokenRecord | None:
+    """Walk the consent ledger in insertion order and recompute every hash.
+
+    Returns:
+        The first record whose content no longer matches its hash, or that does not chain to
+        the record before it (a record was changed, removed or inserted); None when the whole
+        ledger verifies. Removing the newest records leaves no trace in the chain itself;
+        compare the last hash with one kept elsewhere (e.g. a daily log line) for that.
+    """
+    previous = ledger.GENESIS_HASH
+    for record in Acceptance.objects.order_by("pk").iterator(chunk_size=2000):
+        if record.previous_hash != previous:
+            return BrokenRecord(record, "it does not follow the record before it")
+        if ledger.record_hash(record.hashed_fields(), record.previous_hash) != record.record_hash:
+            return BrokenRecord(record, "its content does not match its hash")
+        previous = record.record_hash
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Orders
+
+
+@transaction.atomic
+def order_place(
+    *,
+    customer: Customer,
+    quantities: dict[int, int],
+    delivery_address: str,
+    language: str,
+    shown_version: VersionInfo | None,
+    accept_policy: bool,
+    request: HttpRequest | None,
+) -> Order:
+    """Place an order for the cart's contents at today's prices.
+
+    If the customer has not accepted the policy version in force, ``accept_policy`` must be
+    set (the checkout's checkbox) and the acceptance is recorded with the order.
+
+    Args:
+        quantities: product id → quantity, as the cart holds them.
+        shown_version: the version linked next to the checkout's checkbox, if one was shown.
+
+    Raises:
+        EmptyCartError, ProductUnavailableError, AcceptanceRequiredError, PolicyChangedError,
+        ShopError (no delivery address, bad quantity).
+    """
+    if not quantities:
+        raise EmptyCartError
+    if any(not 1 <= quantity <= MAX_QUANTITY for quantity in quantities.values()):
+        raise ShopError(_("Each quantity must be between 1 and %(max)d.") % {"max": MAX_QUANTITY})
+    address = (delivery_address or "").strip()
+    if not address:
+        raise ShopError(_("Enter the delivery address."))
+    products = Product.objects.active().in_bulk(list(quantities))
+    if len(products) != len(quantities):
+        raise ProductUnavailableError
+
+    page = policy_page_for_language(language)
+    state = document_state(page) if page is not None else None
+    in_force = state.in_force if state else None
+    if in_force is None:
+        raise ShopError(_("The shop is not taking orders right now. Please try again later."))
+    accepted = set(customer.acceptances.values_list("version_id", flat=True))
+    if consent_status(state, accepted).pending:
+        if not accept_policy:
+            raise AcceptanceRequiredError
+        if shown_version is None or shown_version.pk != in_force.pk:
+            raise PolicyChangedError
+        acceptance_record(
+            customer=customer,
+            version=in_force,
+            language=language,
+            request=request,
+            channel=Acceptance.Channel.CHECKOUT,
+        )
+    order = Order(
+        customer=customer,
+        delivery_address=address,
+        total=sum(products[pk].price * quantity for pk, quantity in quantities.items()),
+        policy_version_id=in_force.pk,
+    )
+    order.full_clean()
+    order.save()
+    lines = [
+        OrderLine(
+            order=order,
+            product=products[pk],
+            product_name=products[pk].name_in(language),
+            quantity=quantity,
+            unit_price=products[pk].price,
+        )
+        for pk, quantity in quantities.items()
+    ]
+    for line in lines:
+        line.full_clean()
+    OrderLine.objects.bulk_create(lines)
+    return order
+
+
+# ---------------------------------------------------------------------------------------
+# Products
+
+
+@transaction.atomic
+def product_seed() -> int:
+    """Create the starter catalogue's products that are missing; returns how many were made.
+
+    Idempotent: products are matched by slug and existing ones are left as editors left them.
+    """
+    created = 0
+    for position, data in enumerate(SEED_PRODUCTS, start=1):
+        _product, was_created = Product.objects.get_or_create(
+            slug=data["slug"], defaults={**data, "sort_order": position}
+        )
+        created += was_created
+    return created

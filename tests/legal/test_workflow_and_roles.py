@@ -1,0 +1,206 @@
+"""Roles, the Legal approval workflow, the dashboard panel and change notices (issue 7)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from wagtail.models import Workflow
+
+from legal.models import ChangeNotice, DocumentVersion, LegalDocumentPage
+from legal.notices import notices_send
+from tests.helpers import body_data, publish_version, replace_in_clause
+from tests.shop.shop_helpers import make_customer
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def staff(email, *groups):
+    user = User.objects.create_user(email=email, password="x", is_staff=True)
+    user.groups.set([Group.objects.get(name=name) for name in groups])
+    return user
+
+
+@pytest.fixture
+def editor():
+    return staff("editor@jetu.kz", "Editors")
+
+
+@pytest.fixture
+def lawyer():
+    return staff("lawyer@jetu.kz", "Legal")
+
+
+@pytest.fixture
+def manager():
+    return staff("manager@jetu.kz", "Shop managers")
+
+
+def changed_body(policy):
+    data = body_data(policy)
+    replace_in_clause(data, "1.8", "пользователь", "посетитель")
+    return data
+
+
+def test_groups_exist_and_moderators_are_gone():
+    assert set(Group.objects.values_list("name", flat=True)) >= {
+        "Editors",
+        "Legal",
+        "Shop managers",
+    }
+    assert not Group.objects.filter(name="Moderators").exists()
+
+
+def test_legal_sections_have_the_approval_workflow(policy, policy_kk):
+    workflow = Workflow.objects.get(name="Legal approval")
+    assert policy.get_workflow() == workflow
+    assert policy_kk.get_workflow() == workflow
+    task = workflow.tasks.get().specific
+    assert list(task.groups.values_list("name", flat=True)) == ["Legal"]
+
+
+def test_editor_cannot_publish_a_legal_page(client, editor, policy):
+    permissions = policy.permissions_for_user(editor)
+    assert permissions.can_edit()
+    assert not permissions.can_publish()
+    client.force_login(editor)
+    from tests.legal.test_admin_editing import form_items, post_edit
+
+    post_edit(client, policy, form_items(policy), **{"action-publish": "action-publish"})
+    assert DocumentVersion.objects.filter(document=policy).count() == 1
+
+
+def test_legal_approval_publishes_and_creates_the_version(client, editor, lawyer, policy):
+    page = LegalDocumentPage.objects.get(pk=policy.pk)
+    page.body = changed_body(page)
+    page.material = True
+    revision = page.save_revision(user=editor)
+    workflow = page.get_workflow()
+    workflow_state = workflow.start(page, editor)
+    assert workflow_state.status == "in_progress"
+    assert DocumentVersion.objects.filter(document=policy).count() == 1
+
+    task_state = workflow_state.current_task_state
+    task_state.task.specific.on_action(task_state, lawyer, "approve")
+    version = DocumentVersion.objects.get(document=policy, number=2)
+    assert version.material
+    assert version.revision_id == revision.pk
+    # The admin's versions list names the approver.
+    client.force_login(lawyer)
+    content = client.get(f"/admin/legal/{policy.pk}/versions/").content.decode()
+    row = content.split("<strong>2</strong>")[1].split("</tr>")[0]
+    assert "lawyer@jetu.kz" in row
+    # Wagtail's audit log records who submitted and who approved.
+    from wagtail.models import PageLogEntry
+
+    actions = set(PageLogEntry.objects.filter(page=policy).values_list("action", "user__email"))
+    assert ("wagtail.workflow.start", "editor@jetu.kz") in actions
+    assert ("wagtail.workflow.approve", "lawyer@jetu.kz") in actions
+    assert ("wagtail.publish", "lawyer@jetu.kz") in actions
+
+
+AREAS = {
+    "admin": "/admin/",
+    "legal versions": "/admin/legal/{policy}/versions/",
+    "legal compare": "/admin/legal/{policy}/compare/",
+    "edit policy": "/admin/pages/{policy}/edit/",
+    "customers": "/admin/shop/customers/",
+    "orders": "/admin/shop/orders/",
+    "consent ledger": "/admin/reports/consent-ledger/",
+}
+# What each role may open (True) — everything else is refused.
+MATRIX = {
+    "Editors": {"admin", "edit policy"},
+    "Legal": {"admin", "legal versions", "legal compare", "edit policy", "consent ledger"},
+    "Shop managers": {"admin", "customers", "orders"},
+}
+
+
+@pytest.mark.parametrize("group", sorted(MATRIX))
+def test_permission_matrix(client, policy, group):
+    user = staff(f"{group.split()[0].lower()}@jetu.kz", group)
+    client.force_login(user)
+    for area, url in AREAS.items():
+        response = client.get(url.format(policy=policy.pk))
+        allowed = response.status_code == 200
+        assert allowed == (area in MATRIX[group]), f"{group} → {area}: {response.status_code}"
+
+
+def test_customers_reach_no_admin_area(client, policy):
+    customer = make_customer(email="shopper@example.kz")
+    client.force_login(customer.user)
+    for url in AREAS.values():
+        assert client.get(url.format(policy=policy.pk)).status_code != 200
+
+
+def test_dashboard_panel_shows_versions_translation_and_acceptance_bar(client, lawyer, policy):
+    make_customer(email="one@example.kz")
+    make_customer(email="two@example.kz", language="kk")
+    client.force_login(lawyer)
+    content = client.get("/admin/").content.decode()
+    panel = content.split('class="panel summary nice-padding legal-dashboard"')[1].split(
+        "</section>"
+    )[0]
+    assert "<meter" in panel and 'value="2"' in panel
+    assert "2 of 2 customers (100%)" in panel or "2 из 2" in panel
+    assert "100% translated" in panel or "100%" in panel
+
+
+def test_notices_go_once_to_every_customer_in_their_language(policy):
+    ru_customer = make_customer(email="ru@example.kz", language="ru")
+    kk_customer = make_customer(email="kk@example.kz", language="kk")
+    publish_version(policy, changed_body(policy), material=True, summary="Уточнён пункт 1.8.")
+    assert notices_send() == 2
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {"ru@example.kz", "kk@example.kz"}
+    ru_mail, kk_mail = by_recipient["ru@example.kz"], by_recipient["kk@example.kz"]
+    assert "Уточнён пункт 1.8." in ru_mail.body
+    assert "/ru/legal/privacy/compare/1/2/" in ru_mail.body
+    assert "/kk/legal/privacy/versions/2/" in kk_mail.body
+    assert "/kk/legal/privacy/compare/1/2/" in kk_mail.alternatives[0][0]
+    assert ChangeNotice.objects.get(customer=kk_customer).language == "kk"
+    assert ChangeNotice.objects.get(customer=ru_customer).language == "ru"
+    # Running again sends nothing.
+    assert notices_send() == 0
+    assert len(mail.outbox) == 2
+
+
+def test_a_crash_mid_batch_neither_repeats_nor_skips_anyone(policy, monkeypatch):
+    customers = [make_customer(email=f"c{i}@example.kz") for i in range(7)]
+    publish_version(policy, changed_body(policy))
+    from legal import notices
+
+    real_message = notices.notice_message
+    calls = {"n": 0}
+
+    def crashing_message(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise ConnectionError("SMTP went away")
+        return real_message(**kwargs)
+
+    monkeypatch.setattr(notices, "notice_message", crashing_message)
+    with pytest.raises(ConnectionError):
+        notices_send(batch_size=2)
+    assert len(mail.outbox) == 3
+    assert ChangeNotice.objects.count() == 3
+    monkeypatch.setattr(notices, "notice_message", real_message)
+    assert notices_send(batch_size=2) == 4
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == sorted(c.user.email for c in customers)
+
+
+def test_customers_registered_after_the_version_get_no_notice(policy):
+    publish_version(policy, changed_body(policy))
+    make_customer(email="late@example.kz")
+    assert notices_send() == 0
+
+
+def test_command_shows_progress(policy, capsys):
+    make_customer(email="p@example.kz")
+    publish_version(policy, changed_body(policy))
+    call_command("send_change_notices")
+    out = capsys.readouterr().out
+    assert "version 2: [####################] 1/1" in out
+    assert "Sent 1 change notice(s)." in out

@@ -1,0 +1,82 @@
+"""Helpers for shop tests: register customers, read pages as a customer sees them."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from django.db import connection
+
+from legal.selectors import document_state, policy_page_for_language
+from shop import services
+from shop.models import Customer
+
+PASSWORD = "Kóktem-2024-alma"
+
+
+def make_customer(
+    *, email="aigerim@example.kz", language="ru", request=None, **overrides
+) -> Customer:
+    """Register a customer through the service, accepting the version in force."""
+    page = policy_page_for_language(language)
+    data = {
+        "email": email,
+        "password": PASSWORD,
+        "last_name": "Серикова",
+        "first_name": "Айгерим",
+        "patronymic": "",
+        "phone": "8 (701) 123-45-67",
+        "delivery_address": "Алматы, ул. Абая 1, кв. 2",
+        "preferred_language": language,
+        "version": document_state(page).in_force,
+        "language": language,
+        "request": request,
+    }
+    data.update(overrides)
+    return services.customer_register(**data)
+
+
+def registration_data(client, language="ru", **overrides) -> dict:
+    """What a visitor submits on the registration page (after reading the form)."""
+    page = client.get(f"/{language}/shop/register/").content.decode()
+    version = re.search(r'name="policy_version" value="(\d+)"', page).group(1)
+    data = {
+        "email": "dana@example.kz",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "last_name": "Ахметова",
+        "first_name": "Дана",
+        "patronymic": "Серіккызы",
+        "phone": "+7 701 1234567",
+        "delivery_address": "Астана, пр. Мангилик Ел 55",
+        "preferred_language": language,
+        "accept_policy": "on",
+        "policy_version": version,
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def text_of(response) -> str:
+    """The visible text of a page, whitespace collapsed (for "the user sees" assertions)."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", html)
+    # Only ASCII whitespace is collapsed: prices keep their no-break spaces.
+    return re.sub(r"[ \t\r\n]+", " ", html_lib.unescape(text)).strip()
+
+
+def tamper(sql: str, params=()) -> None:
+    """Change the database behind the application's back (as an intruder with SQL would)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jetu.maintenance = 'on'")
+        cursor.execute(sql, params)
+
+
+def t(message: str, language: str = "ru") -> str:
+    """``message`` as the interface shows it in ``language`` (translated or not yet)."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(message)

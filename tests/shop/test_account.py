@@ -1,0 +1,154 @@
+"""My account (clause 4.2.1): see and edit my data, my consents, download it, close it."""
+
+import json
+
+from django.test import Client
+
+from shop.models import Acceptance, Customer, Order
+from shop.services import ledger_verify
+from tests.shop.shop_helpers import PASSWORD, make_customer, t, text_of
+
+
+def profile(**changes):
+    data = {
+        "email": "aigerim@example.kz",
+        "last_name": "Серикова",
+        "first_name": "Айгерим",
+        "patronymic": "",
+        "phone": "+77011234567",
+        "delivery_address": "Алматы, ул. Абая 1, кв. 2",
+        "preferred_language": "ru",
+    }
+    data.update(changes)
+    return data
+
+
+def place_order(client, product, address="Алматы, ул. Абая 1, кв. 2"):
+    client.post("/ru/shop/cart/add/", {"product": product.pk, "quantity": 1})
+    client.post("/ru/shop/checkout/", {"delivery_address": address})
+
+
+def test_my_account_shows_my_data_and_consent(customer_client):
+    page = text_of(customer_client.get("/ru/shop/account/"))
+    for shown in ("Серикова Айгерим", "aigerim@example.kz", "+77011234567", "ул. Абая 1"):
+        assert shown in page
+    html = customer_client.get("/ru/shop/account/").content.decode()
+    history = html.split('id="consent-history"')[1].split("</table>")[0]
+    assert 'href="/ru/legal/privacy/versions/1/"' in history
+    assert t("registration") in history
+
+
+def test_my_account_needs_a_log_in(client, policy):
+    response = client.get("/kk/shop/account/")
+    assert response["Location"] == "/kk/shop/login/?next=/kk/shop/account/"
+
+
+def test_i_can_edit_my_data(customer_client, customer):
+    response = customer_client.post(
+        "/ru/shop/account/edit/",
+        profile(
+            patronymic="Маратовна",
+            phone="8 777 000 11 22",
+            email="Aigerim.S@Example.kz",
+            preferred_language="kk",
+        ),
+        follow=True,
+    )
+    assert t("Your details have been saved.") in text_of(response)
+    customer.refresh_from_db()
+    customer.user.refresh_from_db()
+    assert customer.patronymic == "Маратовна"
+    assert customer.phone == "+77770001122"
+    assert customer.user.email == "aigerim.s@example.kz"
+    assert customer.preferred_language == "kk"
+
+
+def test_editing_refuses_someone_elses_address_and_a_bad_phone(customer_client, customer):
+    make_customer(email="taken@example.kz", phone="+77070000000")
+    response = customer_client.post(
+        "/ru/shop/account/edit/", profile(email="TAKEN@example.kz", phone="12")
+    )
+    assert response.status_code == 200
+    page = text_of(response)
+    assert t("This e-mail address is already registered. Log in, or use another address.") in page
+    assert (
+        t("Enter a Kazakhstan phone number, for example +7 701 123 45 67 or 8 (701) 123-45-67.")
+        in page
+    )
+    customer.user.refresh_from_db()
+    assert customer.user.email == "aigerim@example.kz"
+
+
+def test_i_can_download_everything_you_keep_about_me(customer_client, customer, products):
+    place_order(customer_client, products[0])
+    response = customer_client.get("/ru/shop/account/export/")
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["profile"]["email"] == "aigerim@example.kz"
+    assert data["profile"]["surname"] == "Серикова"
+    assert data["orders"][0]["lines"][0]["product"] == products[0].name_ru
+    assert data["orders"][0]["privacy_policy_version"] == 1
+    acceptance = data["acceptances"][0]
+    assert acceptance["privacy_policy_version"] == 1
+    assert acceptance["channel"] == "registration"
+    assert acceptance["text_url"] == "http://testserver/ru/legal/privacy/versions/1/"
+    assert acceptance["record_hash"] == Acceptance.objects.get(customer=customer).record_hash
+
+
+def test_closing_needs_my_e_mail_typed_in(customer_client, customer):
+    response = customer_client.post("/ru/shop/account/close/", {"email": "someone@else.kz"})
+    assert response.status_code == 200
+    assert t("That is not the e-mail address of this account; the account stays open.") in (
+        text_of(response)
+    )
+    customer.refresh_from_db()
+    assert customer.anonymised_at is None
+
+
+def test_closing_my_account_anonymises_me_but_keeps_orders_and_consents(
+    customer_client, customer, products
+):
+    place_order(customer_client, products[0], address="Алматы, Розыбакиева 10")
+    acceptance_hash = Acceptance.objects.get(customer=customer).record_hash
+    response = customer_client.post(
+        "/ru/shop/account/close/", {"email": " AIGERIM@example.kz "}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/ru/"
+    assert t(
+        "Your account is closed and your personal data has been anonymised. "
+        "Thank you for shopping with us."
+    ) in text_of(response)
+
+    customer = Customer.objects.select_related("user").get(pk=customer.pk)
+    user = customer.user
+    assert customer.anonymised_at is not None
+    assert (customer.last_name, customer.first_name, customer.phone) == ("", "", "")
+    assert customer.delivery_address == ""
+    assert user.email == f"anonymised-{user.pk}@invalid"
+    assert not user.is_active
+    assert not user.has_usable_password()
+    order = Order.objects.get(customer=customer)
+    assert order.delivery_address == ""
+    assert Acceptance.objects.get(customer=customer).record_hash == acceptance_hash
+    assert ledger_verify() is None
+
+    # The old log-in no longer works, and the address can be used for a new account.
+    refused = Client().post(
+        "/ru/shop/login/", {"username": "aigerim@example.kz", "password": PASSWORD}
+    )
+    assert refused.status_code == 200
+    make_customer(email="aigerim@example.kz")
+
+
+def test_my_account_lists_my_orders_only(customer_client, customer, products):
+    place_order(customer_client, products[0])
+    other = make_customer(email="other@example.kz", phone="+77077777777")
+    client = Client()
+    client.force_login(other.user)
+    page = client.get("/ru/shop/account/").content.decode()
+    mine = Order.objects.get(customer=customer)
+    assert f'href="/ru/shop/orders/{mine.pk}/"' not in page
+    assert f'href="/ru/shop/orders/{mine.pk}/"' in (
+        customer_client.get("/ru/shop/account/").content.decode()
+    )
