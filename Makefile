@@ -5,14 +5,14 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= jetu_cms.settings.dev
 
-.PHONY: run test setup install lint migrations-check messages bench clean
+.PHONY: run test setup install lint migrations-check messages bench demo clean
 
 run: setup
 	@$(PY) manage.py ensure_admin
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
+test: setup node_modules
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The virtualenv is rebuilt only when a requirements file changes.
@@ -23,6 +23,15 @@ $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
+# axe-core for the browser journeys' accessibility checks (tests/e2e). Without Node.js those
+# checks are skipped on a laptop (and fail in CI, which installs it).
+node_modules: $(wildcard package.json package-lock.json)
+	@if [ -f package.json ] && command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund && touch node_modules; \
+	else \
+		echo "npm not found (or no package.json): accessibility checks will be skipped."; \
+	fi
+
 setup: install
 	@$(PY) manage.py compile_catalogues --verbosity 0
 	@$(PY) manage.py migrate --noinput --verbosity 0
@@ -31,6 +40,10 @@ setup: install
 messages: install
 	$(PY) manage.py makemessages -l ru -l kk --ignore=.venv --ignore=node_modules --no-obsolete
 	$(PY) manage.py compile_catalogues
+
+# A clearly labelled demo version 2 of the policy, to see the archive and the comparison.
+demo: setup
+	$(PY) manage.py load_initial_data --demo-amendment
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -42,4 +55,4 @@ bench: setup
 	bash bench/run.sh
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules

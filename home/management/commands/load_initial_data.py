@@ -54,7 +54,15 @@ class Command(BaseCommand):
     # transaction.on_commit, from a revision taken before its children existed, and doing
     # that at the very end would overwrite the parents' tree bookkeeping (treebeard's
     # numchild) and hide their children. Each step commits on its own and is idempotent.
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo-amendment",
+            action="store_true",
+            help="Also publish a clearly labelled demo version 2 (changed, added and removed "
+            "clauses) so the archive and the comparison can be seen.",
+        )
+
+    def handle(self, *args, demo_amendment=False, **options):
         ru, kk = self.locales()
         home = self.home_page(ru, kk)
         legal = self.legal_index(home, ru, kk)
@@ -62,6 +70,12 @@ class Command(BaseCommand):
         roles_apply_to_pages(legal_sections=[legal, legal.get_translation(kk)])
         if created := product_seed():
             self.stdout.write(f"Added {created} products to the shop's catalogue.")
+        if demo_amendment:
+            from legal.demo import demo_amendment_publish
+
+            policy = LegalDocumentPage.objects.get(pk=legal.get_children().get(slug="privacy").pk)
+            if demo_amendment_publish(policy=policy):
+                self.stdout.write("Published the demo version 2.")
         self.stdout.write(self.style.SUCCESS("Initial content is in place."))
 
     def locales(self):
