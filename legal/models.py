@@ -12,6 +12,7 @@ from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import LegalBodyBlock
+from .rendering import clean_rich_text
 
 
 class LegalIndexPage(Page):
@@ -96,7 +97,12 @@ class LegalDocumentPage(RoutablePageMixin, Page):
         blocks = []
         for child in self.body:
             if child.block_type == "preamble":
-                blocks.append({"type": "preamble", "html": expand_db_html(child.value.source)})
+                blocks.append(
+                    {
+                        "type": "preamble",
+                        "html": clean_rich_text(expand_db_html(child.value.source)),
+                    }
+                )
             elif child.block_type == "section":
                 blocks.append(
                     {
@@ -111,7 +117,7 @@ class LegalDocumentPage(RoutablePageMixin, Page):
                     {
                         "type": "clause",
                         "number": child.value["number"],
-                        "html": expand_db_html(text.source) if text else "",
+                        "html": clean_rich_text(expand_db_html(text.source)) if text else "",
                         "style": child.value["style"],
                     }
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Revision
@@ -71,12 +71,27 @@ def version_record_publication(
     return _record_translation_text(page, revision)
 
 
+DOCUMENT_LOCK_NAMESPACE = 7401  # arbitrary; keeps our advisory locks apart from others'
+
+
+def _lock_document(document_id: int) -> None:
+    """Serialise version writes for one document until the transaction ends.
+
+    On PostgreSQL a transaction-level advisory lock: a row lock on the page would deadlock
+    with Wagtail's own save of the same page (it updates the page's two tables in the
+    opposite order). On SQLite, IMMEDIATE transactions already serialise all writers. The
+    unique constraint on (document, number) is the last line of defence either way.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [DOCUMENT_LOCK_NAMESPACE, document_id]
+            )
+
+
 @transaction.atomic
 def _record_source_text(page, revision, user) -> DocumentVersion:
-    # The row lock serialises concurrent publications of one document on PostgreSQL; on
-    # SQLite, IMMEDIATE transactions already serialise writers. The unique constraint on
-    # (document, number) is the last line of defence either way.
-    LegalDocumentPage.objects.select_for_update().filter(pk=page.pk).values_list("pk").first()
+    _lock_document(page.pk)
     existing = DocumentVersion.objects.filter(revision=revision).first()
     if existing is not None:
         return existing  # the same publication handled twice
@@ -148,9 +163,9 @@ def _record_translation_text(page, revision) -> DocumentVersion | None:
         )
         return None
     version = source_text.version
-    # Lock the version's document so two publications of the same translation do not both
-    # try to add the text; the unique (version, locale) constraint backs this up.
-    LegalDocumentPage.objects.select_for_update().filter(pk=version.document_id).first()
+    # Two publications of the same translation must not both add the text; the unique
+    # (version, locale) constraint backs the lock up.
+    _lock_document(version.document_id)
     if version.texts.filter(locale_id=page.locale_id).exists():
         return version
     blocks = page.to_blocks()

@@ -12,12 +12,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    # Tests empty their database between transactional tests, which the append-only
-    # triggers would refuse; they allow it in maintenance mode. The tests of the triggers
-    # themselves switch maintenance off (SET LOCAL jetu.maintenance = 'off').
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jetu.maintenance=on"  # noqa: F405
-
 # The test client's login() authenticates without a request, which django-axes refuses;
 # throttling has its own tests that switch it back on.
 AXES_ENABLED = False

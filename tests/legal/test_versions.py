@@ -262,7 +262,13 @@ def count_queries(client, url) -> int:
 
 
 def test_public_pages_cost_the_same_small_number_of_queries_with_1_or_50_versions(client, policy):
-    urls = ("/ru/legal/privacy/", "/ru/legal/privacy/versions/", "/kk/legal/privacy/versions/1/")
+    urls = (
+        "/ru/legal/privacy/",
+        "/ru/legal/privacy/versions/",
+        "/kk/legal/privacy/versions/1/",
+        "/ru/legal/privacy/compare/1/1/",
+        "/kk/legal/privacy/versions/json/",
+    )
     client.get("/ru/legal/privacy/")  # warm Wagtail's site-root cache like a running server
     with_one = {url: count_queries(client, url) for url in urls}
 
