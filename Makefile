@@ -12,8 +12,9 @@ run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# pytest-django prefers the environment over pytest.ini, so name the test settings here.
 test: setup node_modules
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=jetu_cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 # The virtualenv is rebuilt only when a requirements file changes.
 install: $(VENV)/.installed

@@ -40,11 +40,17 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-# Page permissions on each legal section (ru and kk): Editors and Legal may add and edit,
-# nobody below superuser may publish — publication happens through the workflow's approval.
+# Page permissions on each legal section (ru and kk): Editors and Legal may add and edit;
+# the Russian source is published only through the workflow's approval.
 PAGE_PERMISSIONS: dict[str, list[str]] = {
     EDITORS: ["add_page", "change_page"],
     LEGAL: ["change_page"],
+}
+# wagtail-localize's translation editor has no workflow step: it offers "Publish" to whoever
+# may publish the page. So on the translated sections Legal holds the publish right and
+# publishing a translation is Legal's approval of it; Editors translate, never publish.
+TRANSLATION_PAGE_PERMISSIONS: dict[str, list[str]] = {
+    LEGAL: ["publish_page"],
 }
 
 
@@ -102,11 +108,12 @@ def create_groups(apps, schema_editor=None) -> None:
             group.permissions.add(permission)
 
 
-def roles_apply_to_pages(*, legal_sections) -> None:
+def roles_apply_to_pages(*, legal_sections, translated_sections=()) -> None:
     """Grant page permissions on the legal sections and attach the approval workflow.
 
     Args:
         legal_sections: the legal index pages (one per language); idempotent.
+        translated_sections: those of them that hold translations (not the source).
     """
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import (
@@ -122,17 +129,25 @@ def roles_apply_to_pages(*, legal_sections) -> None:
         from django.apps import apps
 
         create_groups(apps)
-    for name, codenames in PAGE_PERMISSIONS.items():
-        group = Group.objects.get(name=name)
-        for section in legal_sections:
-            for codename in codenames:
-                GroupPagePermission.objects.get_or_create(
-                    group=group,
-                    page=section,
-                    permission=Permission.objects.get(
-                        content_type__app_label="wagtailcore", codename=codename
-                    ),
-                )
+    grants = [
+        (name, section, codename)
+        for name, codenames in PAGE_PERMISSIONS.items()
+        for section in legal_sections
+        for codename in codenames
+    ] + [
+        (name, section, codename)
+        for name, codenames in TRANSLATION_PAGE_PERMISSIONS.items()
+        for section in translated_sections
+        for codename in codenames
+    ]
+    for name, section, codename in grants:
+        GroupPagePermission.objects.get_or_create(
+            group=Group.objects.get(name=name),
+            page=section,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
 
     legal = Group.objects.get(name=LEGAL)
     task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()

@@ -45,6 +45,31 @@ def bump_generation() -> None:
         cache.set(GENERATION_KEY, int(timezone.now().timestamp()), timeout=None)
 
 
+def cached_rows(name: str, compute):
+    """``compute()`` cached under the current generation (legal data that publications change).
+
+    Perf, issue #9: the public legal views read the document's versions through this.
+    """
+    key = f"legal:rows:{generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, DEFAULT_TIMEOUT)
+    return value
+
+
+def cached_text(text_id: int, load):
+    """A frozen ``VersionText`` by id. Texts never change; the generation in the key only
+    keeps a cache that outlives its database (a restored or recreated one) from serving
+    another database's text under a reused id."""
+    key = f"legal:text:{generation()}:{text_id}"
+    text = cache.get(key)
+    if text is None:
+        text = load()
+        cache.set(key, text, DEFAULT_TIMEOUT)
+    return text
+
+
 def timeout_until(next_change: datetime | None) -> int:
     """Seconds a response may be cached: until the next effective date, at most a day."""
     if next_change is None:

@@ -80,31 +80,53 @@ class DocumentState:
         return min(dates) if dates else None
 
 
-def document_state(page: LegalDocumentPage, at: datetime | None = None) -> DocumentState:
-    """The versions of ``page``'s document (any language of it) as they stand at ``at``."""
+def document_state(
+    page: LegalDocumentPage, at: datetime | None = None, *, cached: bool = False
+) -> DocumentState:
+    """The versions of ``page``'s document (any language of it) as they stand at ``at``.
+
+    ``cached=True`` (the public legal views) reads the version rows from the cache, keyed by
+    the publication generation that every new text bumps (``legal.cache``); the status of
+    each version is still worked out at ``at``, so effective dates need no invalidation.
+    Perf, issue #9 (bench/run.sh): saves two queries per uncached legal page.
+    """
     at = at or timezone.now()
-    rows = DocumentVersion.objects.filter(document__translation_key=page.translation_key).order_by(
-        "number"
-    )
+    if cached:
+        from .cache import cached_rows
+
+        rows, texts = cached_rows(f"state:{page.translation_key}", lambda: _state_rows(page))
+    else:
+        rows, texts = _state_rows(page)
     versions = {
-        row.pk: VersionInfo(
-            pk=row.pk,
-            number=row.number,
-            published_at=row.published_at,
-            effective_from=row.effective_from,
-            material=row.material,
+        pk: VersionInfo(
+            pk=pk,
+            number=number,
+            published_at=published_at,
+            effective_from=effective_from,
+            material=material,
         )
-        for row in rows.only("pk", "number", "published_at", "effective_from", "material")
+        for pk, number, published_at, effective_from, material in rows
     }
-    texts = VersionText.objects.filter(version_id__in=list(versions)).values_list(
-        "pk", "version_id", "locale__language_code", "change_summary"
-    )
     for pk, version_id, language, summary in texts:
         info = versions[version_id]
         info.languages.add(language)
         info.summaries[language] = summary
         info.text_ids[language] = pk
     return _classify(list(versions.values()), at)
+
+
+def _state_rows(page: LegalDocumentPage) -> tuple[list[tuple], list[tuple]]:
+    rows = list(
+        DocumentVersion.objects.filter(document__translation_key=page.translation_key)
+        .order_by("number")
+        .values_list("pk", "number", "published_at", "effective_from", "material")
+    )
+    texts = list(
+        VersionText.objects.filter(version_id__in=[row[0] for row in rows]).values_list(
+            "pk", "version_id", "locale__language_code", "change_summary"
+        )
+    )
+    return rows, texts
 
 
 def _classify(versions: list[VersionInfo], at: datetime) -> DocumentState:
@@ -134,7 +156,11 @@ def version_text(version: VersionInfo, language: str) -> VersionText | None:
     text_id = version.text_ids.get(language)
     if text_id is None:
         return None
-    return VersionText.objects.get(pk=text_id)
+    # Frozen texts never change (append-only, triggers on PostgreSQL): cache them for good.
+    # Perf, issue #9 (bench/run.sh): one query and a JSON decode less per legal page.
+    from .cache import cached_text
+
+    return cached_text(text_id, lambda: VersionText.objects.get(pk=text_id))
 
 
 def locale_for(language: str) -> Locale:

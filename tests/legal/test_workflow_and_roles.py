@@ -204,3 +204,10 @@ def test_command_shows_progress(policy, capsys):
     out = capsys.readouterr().out
     assert "version 2: [####################] 1/1" in out
     assert "Sent 1 change notice(s)." in out
+
+
+def test_legal_publishes_translations_editors_cannot(editor, lawyer, policy, policy_kk):
+    assert policy_kk.permissions_for_user(lawyer).can_publish()
+    assert not policy_kk.permissions_for_user(editor).can_publish()
+    # The Russian source stays behind the workflow, even for Legal.
+    assert not policy.permissions_for_user(lawyer).can_publish()

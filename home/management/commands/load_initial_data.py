@@ -67,7 +67,8 @@ class Command(BaseCommand):
         home = self.home_page(ru, kk)
         legal = self.legal_index(home, ru, kk)
         self.policy(legal, kk)
-        roles_apply_to_pages(legal_sections=[legal, legal.get_translation(kk)])
+        kk_legal = legal.get_translation(kk)
+        roles_apply_to_pages(legal_sections=[legal, kk_legal], translated_sections=[kk_legal])
         if created := product_seed():
             self.stdout.write(f"Added {created} products to the shop's catalogue.")
         if demo_amendment:
