@@ -312,3 +312,60 @@ class VersionConsentReportView(SafeSpreadsheetMixin, ReportView):
 
 def report_permission(request) -> bool:
     return request.user.has_perm(f"shop.view_{Acceptance._meta.model_name}")
+
+
+# ---------------------------------------------------------------------------------------
+# Breach notice: customers whose records were touched in a period
+
+
+class TouchedCustomersFilterSet(WagtailFilterSet):
+    period = django_filters.DateFromToRangeFilter(
+        label=_("Records touched between"),
+        widget=DateRangePickerWidget,
+        method="filter_period",
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["period"]
+
+    def filter_period(self, queryset, name, value):
+        return selectors.customers_touched(
+            queryset, start=value.start if value else None, stop=value.stop if value else None
+        )
+
+
+class TouchedCustomersReportView(SafeSpreadsheetMixin, ReportView):
+    """Customers whose personal data, orders or acceptances changed in a period.
+
+    For a personal-data breach notice: whose records were touched in the affected period.
+    """
+
+    page_title = _("Customers touched in a period")
+    header_icon = "warning"
+    model = Customer
+    permission_policy = ModelPermissionPolicy(Customer)
+    permission_required = "view"
+    filterset_class = TouchedCustomersFilterSet
+    index_url_name = "shop_touched_customers"
+    index_results_url_name = "shop_touched_customers_results"
+    columns = [
+        Column("pk", label="ID"),
+        Column("email", label=_("E-mail"), accessor="user.email"),
+        Column("full_name", label=_("Name")),
+        Column("phone", label=_("Phone")),
+        DateColumn("created_at", label=_("Registered at")),
+        DateColumn("updated_at", label=_("Personal data changed at")),
+    ]
+    list_export = [
+        "pk", "user.email", "last_name", "first_name", "patronymic", "phone",
+        "preferred_language", "created_at", "updated_at", "anonymised_at",
+    ]  # fmt: skip
+    export_headings = {"pk": _("Customer ID"), "user.email": _("E-mail")}
+
+    def get_filename(self):
+        return f"customers-touched-{datetime.date.today():%Y-%m-%d}"
+
+    def get_queryset(self):
+        self.queryset = Customer.objects.select_related("user").order_by("pk")
+        return super().get_queryset()

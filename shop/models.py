@@ -105,6 +105,9 @@ class Customer(models.Model):
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.RU
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    # When the personal data last changed: the breach-notice report lists customers touched
+    # in a period (Law No. 94-V requires notifying the people concerned).
+    updated_at = models.DateTimeField(_("personal data changed at"), auto_now=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:

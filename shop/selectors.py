@@ -324,3 +324,27 @@ def version_acceptance_counts() -> QuerySet[DocumentVersion]:
         )
         .order_by("-number")
     )
+
+
+def customers_touched(queryset, *, start=None, stop=None):
+    """Customers whose own data, orders or acceptances were written between start and stop.
+
+    ``start``/``stop`` are datetimes (either may be None for an open end).
+    """
+
+    def window(field: str) -> Q:
+        condition = Q()
+        if start is not None:
+            condition &= Q(**{f"{field}__gte": start})
+        if stop is not None:
+            condition &= Q(**{f"{field}__lte": stop})
+        return condition
+
+    touched = (
+        window("created_at")
+        | window("updated_at")
+        | window("anonymised_at")
+        | Q(pk__in=Order.objects.filter(window("created_at")).values("customer_id"))
+        | Q(pk__in=Acceptance.objects.filter(window("accepted_at")).values("customer_id"))
+    )
+    return queryset.filter(touched).distinct()

@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 from .admin_views import (
     ConsentLedgerReportView,
     ShopViewSetGroup,
+    TouchedCustomersReportView,
     VersionConsentReportView,
     ViewOnlyPermissionPolicy,
 )
@@ -37,6 +38,16 @@ def register_consent_report_urls():
             "reports/consent-ledger/results/",
             ConsentLedgerReportView.as_view(results_only=True),
             name="shop_consent_ledger_results",
+        ),
+        path(
+            "reports/customers-touched/",
+            TouchedCustomersReportView.as_view(),
+            name="shop_touched_customers",
+        ),
+        path(
+            "reports/customers-touched/results/",
+            TouchedCustomersReportView.as_view(results_only=True),
+            name="shop_touched_customers_results",
         ),
         path(
             "reports/consent-by-version/",
@@ -79,4 +90,19 @@ def register_acceptance_permissions():
     return Permission.objects.filter(
         content_type__app_label=Acceptance._meta.app_label,
         codename=f"view_{Acceptance._meta.model_name}",
+    )
+
+
+class CustomerReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("shop.view_customer")
+
+
+@hooks.register("register_reports_menu_item")
+def register_touched_customers_menu_item():
+    return CustomerReportMenuItem(
+        _("Customers touched in a period"),
+        reverse("shop_touched_customers"),
+        icon_name="warning",
+        order=902,
     )
