@@ -34,39 +34,12 @@ ROOT = Path(__file__).resolve().parents[1]
 POLICY_MD = ROOT / "legal" / "content" / "privacy-policy.ru.md"
 RESULTS = ROOT / "bench" / "results" / "diff.json"
 
-_CLAUSE_RE = re.compile(r"^(-\s+)?(\d+(?:\.\d+)+)\.?\s+(.*)$")
-_SECTION_RE = re.compile(r"^(\d+)\.\s+(.*)$")
-
-
-def _inline_md(text: str) -> str:
-    """Render the markdown subset the policy uses (bold, autolinks)."""
-    out = html.escape(text, quote=False)
-    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
-    return re.sub(r"&lt;(https?://[^&\s]+)&gt;", r'<a href="\1">\1</a>', out)
-
-
 def policy_blocks() -> list[dict]:
-    """Parse the policy markdown into diff input blocks."""
-    blocks: list[dict] = []
-    preamble: list[str] = []
-    for raw in POLICY_MD.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        if m := _CLAUSE_RE.match(line):
-            blocks.append(
-                {
-                    "type": "clause",
-                    "number": m.group(2),
-                    "html": f"<p>{_inline_md(m.group(3))}</p>",
-                    "style": "list" if m.group(1) else "paragraph",
-                }
-            )
-        elif m := _SECTION_RE.match(line):
-            blocks.append({"type": "section", "number": m.group(1), "heading": m.group(2)})
-        elif not blocks:
-            preamble.append(f"<p>{_inline_md(line)}</p>")
-    return [{"type": "preamble", "html": "".join(preamble)}, *blocks]
+    """The policy as diff input blocks, parsed by the project's own (pure) parser."""
+    sys.path.insert(0, str(ROOT))
+    from legal.parser import parse_policy
+
+    return parse_policy(POLICY_MD.read_text(encoding="utf-8")).blocks
 
 
 def _edit_words(html_text: str, n: int) -> str:

@@ -6,7 +6,6 @@ words marked, in Russian (the real privacy policy as fixture) and in Kazakh.
 
 from __future__ import annotations
 
-import html
 import re
 import time
 from html.parser import HTMLParser
@@ -22,42 +21,14 @@ from legal.diff import (
     reconstruct_old,
     visible_text,
 )
+from legal.parser import parse_policy
 
 POLICY_MD = Path(__file__).resolve().parents[2] / "legal" / "content" / "privacy-policy.ru.md"
 
-_CLAUSE_RE = re.compile(r"^(-\s+)?(\d+(?:\.\d+)+)\.?\s+(.*)$")
-_SECTION_RE = re.compile(r"^(\d+)\.\s+(.*)$")
-
-
-def _inline_md(text: str) -> str:
-    """Render the tiny markdown subset used by the policy (bold, autolinks)."""
-    out = html.escape(text, quote=False)
-    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
-    return re.sub(r"&lt;(https?://[^&\s]+)&gt;", r'<a href="\1">\1</a>', out)
-
 
 def policy_blocks() -> list[dict]:
-    """Build the full Russian privacy policy as diff input blocks."""
-    blocks: list[dict] = []
-    preamble: list[str] = []
-    for raw in POLICY_MD.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        if m := _CLAUSE_RE.match(line):
-            blocks.append(
-                {
-                    "type": "clause",
-                    "number": m.group(2),
-                    "html": f"<p>{_inline_md(m.group(3))}</p>",
-                    "style": "list" if m.group(1) else "paragraph",
-                }
-            )
-        elif m := _SECTION_RE.match(line):
-            blocks.append({"type": "section", "number": m.group(1), "heading": m.group(2)})
-        elif not blocks:
-            preamble.append(f"<p>{_inline_md(line)}</p>")
-    return [{"type": "preamble", "html": "".join(preamble)}, *blocks]
+    """The full Russian privacy policy as diff input blocks (the project's own parser)."""
+    return parse_policy(POLICY_MD.read_text(encoding="utf-8")).blocks
 
 
 def clause(number: str, text: str, style: str = "paragraph") -> dict:
