@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 POLICY_MD = ROOT / "legal" / "content" / "privacy-policy.ru.md"
 RESULTS = ROOT / "bench" / "results" / "diff.json"
 
+
 def policy_blocks() -> list[dict]:
     """The policy as diff input blocks, parsed by the project's own (pure) parser."""
     sys.path.insert(0, str(ROOT))

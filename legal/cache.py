@@ -3,7 +3,8 @@
 A legal page changes only when a version or a translation is published (a new row in
 ``VersionText``) or when an effective date passes. So:
 
-- every cached response is keyed by a *generation* number that each publication bumps;
+- every cached response carries the *generation* number that each publication bumps, and is
+  served only while that number is current;
 - every cached response lives at most until the document's next effective date, so the day a
   version comes into force no visitor gets the old one, though nobody published anything;
 - only visitors without a session are served from the cache: a session means a logged-in
@@ -58,18 +59,6 @@ def cached_rows(name: str, compute):
     return value
 
 
-def cached_text(text_id: int, load):
-    """A frozen ``VersionText`` by id. Texts never change; the generation in the key only
-    keeps a cache that outlives its database (a restored or recreated one) from serving
-    another database's text under a reused id."""
-    key = f"legal:text:{generation()}:{text_id}"
-    text = cache.get(key)
-    if text is None:
-        text = load()
-        cache.set(key, text, DEFAULT_TIMEOUT)
-    return text
-
-
 def timeout_until(next_change: datetime | None) -> int:
     """Seconds a response may be cached: until the next effective date, at most a day."""
     if next_change is None:
@@ -97,10 +86,10 @@ def is_cacheable_request(request) -> bool:
     )
 
 
-def response_key(request) -> str:
+def page_key(request) -> str:
     raw = f"{request.get_host()}|{request.get_full_path()}"
     digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
-    return f"legal:page:{generation()}:{digest}"
+    return f"legal:page:{digest}"
 
 
 class LegalPageCacheMiddleware:
@@ -117,9 +106,17 @@ class LegalPageCacheMiddleware:
                 response["Cache-Control"] = "private, max-age=0, must-revalidate"
                 response["X-Accel-Expires"] = "0"
             return response
-        key = response_key(request)
-        cached = cache.get(key)
-        if cached is not None:
+        # One cache round trip for the generation and the page (perf, issue #9): a page is
+        # stored with the generation it was rendered under and served only while that
+        # generation is current; a publication makes every stored page a miss.
+        key = page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY)
+        if current is None:
+            current = generation()
+        entry = found.get(key)
+        if entry is not None and entry[0] == current:
+            cached = entry[1]
             cached["X-Cache"] = "HIT"
             return cached
         response = self.get_response(request)
@@ -132,6 +129,6 @@ class LegalPageCacheMiddleware:
         ):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            cache.set(key, response, timeout)
+            cache.set(key, (current, response), timeout)
             response["X-Cache"] = "MISS"
         return response

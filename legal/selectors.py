@@ -26,7 +26,14 @@ PENDING_TRANSLATION = "pending_translation"
 
 def policy_page_for_language(language: str) -> LegalDocumentPage | None:
     """The live privacy policy page in ``language``, or the Russian one if that is missing."""
-    pages = LegalDocumentPage.objects.live().filter(slug=POLICY_SLUG).select_related("locale")
+    # The working text (body) is not needed by any caller; skipping it saves decoding both
+    # languages' StreamField JSON on every page that links the policy (perf, issue #9).
+    pages = (
+        LegalDocumentPage.objects.live()
+        .filter(slug=POLICY_SLUG)
+        .select_related("locale")
+        .defer("body")
+    )
     by_language = {page.locale.language_code: page for page in pages}
     return by_language.get(language) or by_language.get(settings.LANGUAGE_CODE)
 
@@ -156,11 +163,7 @@ def version_text(version: VersionInfo, language: str) -> VersionText | None:
     text_id = version.text_ids.get(language)
     if text_id is None:
         return None
-    # Frozen texts never change (append-only, triggers on PostgreSQL): cache them for good.
-    # Perf, issue #9 (bench/run.sh): one query and a JSON decode less per legal page.
-    from .cache import cached_text
-
-    return cached_text(text_id, lambda: VersionText.objects.get(pk=text_id))
+    return VersionText.objects.get(pk=text_id)
 
 
 def locale_for(language: str) -> Locale:

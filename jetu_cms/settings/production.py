@@ -41,7 +41,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "https://www.jet
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its client objects (perf, issue #9: see the module).
+            "BACKEND": "jetu_cms.cache.ReusingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
