@@ -49,7 +49,8 @@ def main() -> int:
         f"load average at start {', '.join(f'{x:.1f}' for x in m['load_average'])}",
         "",
         f"Pages — {http.get('wrk', 'wrk')}, gunicorn 2 workers (gthread ×4); goal pairs run "
-        f"back to back ×{http.get('rounds_for_goal_pairs', '?')} (req/s: totals)",
+        f"back to back ×{http.get('rounds_for_goal_pairs', '?')} (uncached/bare ×"
+        f"{http.get('rounds_for_goal_pairs', 0) + 2}; req/s: totals)",
         f"  {'':42s} {'req/s':>9s} {'p50 ms':>8s} {'p99 ms':>8s} {'srv CPU ms/req':>15s}",
     ]
     targets = http.get("targets", {})
