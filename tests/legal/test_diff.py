@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from legal.diff import (
     visible_text,
 )
 from legal.parser import parse_policy
+from tests.legal.redline_checks import assert_well_formed
 
 POLICY_MD = Path(__file__).resolve().parents[2] / "legal" / "content" / "privacy-policy.ru.md"
 
@@ -63,37 +63,6 @@ def by_status(diff: DocumentDiff, status: str, kind: str = "clause") -> list[Blo
 
 def moves(diff: DocumentDiff) -> list[tuple[str | None, str | None]]:
     return [(b.old_number, b.new_number) for b in by_status(diff, "moved")]
-
-
-class _WellFormed(HTMLParser):
-    """Checks balanced tags and that marks never contain block elements."""
-
-    VOID = frozenset({"br", "img"})
-    BLOCK = frozenset({"p", "li", "ul", "ol", "div", "h1", "h2", "h3", "h4", "h5", "h6"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.VOID:
-            return
-        if tag in self.BLOCK:
-            assert "ins" not in self.stack and "del" not in self.stack, self.stack
-        if tag in ("ins", "del"):
-            assert "ins" not in self.stack and "del" not in self.stack, self.stack
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        assert self.stack and self.stack[-1] == tag, (tag, self.stack)
-        self.stack.pop()
-
-
-def assert_well_formed(fragment: str) -> None:
-    checker = _WellFormed()
-    checker.feed(fragment)
-    checker.close()
-    assert checker.stack == [], checker.stack
 
 
 def assert_diff_consistent(diff: DocumentDiff) -> None:
