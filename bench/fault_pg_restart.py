@@ -37,8 +37,16 @@ PG_CTL = ["pg_ctlcluster", "--skip-systemctl-redirect", CLUSTER, "main"]
 PASSWORD = "Kóktem-2024-alma"  # noqa: S105 - a throw-away customer in a throw-away DB
 READS = {
     "policy (app-cached)": "/ru/legal/privacy/",
-    "legal page, cache miss": "/ru/legal/privacy/versions/1/?n={n}",
+    "legal page, cache miss": "/ru/legal/privacy/versions/1/",
     "catalogue (DB)": "/ru/shop/",
+    "policy with a session cookie": "/ru/legal/privacy/",
+}
+# A visitor who has a session (cart, log-in) is never served from the shared cache: the
+# session middleware needs the database before any view runs.
+# A CSRF cookie (someone who has seen a form) keeps the cache out of it too, without a session.
+HEADERS = {
+    "legal page, cache miss": {"Cookie": "csrftoken=fault-run-token"},
+    "policy with a session cookie": {"Cookie": "sessionid=fault-run-session"},
 }
 LIMITS = {"before": 5.0, "outage": 10.0, "recovery_max": 60.0, "after": 5.0}
 
@@ -95,7 +103,7 @@ def reader() -> None:
         for name, path in READS.items():
             n += 1
             started = time.monotonic()
-            status, body, _ = request("GET", path.format(n=n))
+            status, body, _ = request("GET", path, headers=HEADERS.get(name))
             record(name, status, body, started)
             if name == "catalogue (DB)" and status == 200 and state["phase"] == "recovery":
                 events.setdefault("read_ok", time.monotonic())
@@ -216,6 +224,18 @@ def main() -> int:
             r["kind"] in ("503 site page", "500 site page", "200", "no answer")
             for r in results
             if r["phase"] == "outage"
+        ),
+        "outage_with_a_session_cookie_is_the_503_page": all(
+            r["kind"] in ("503 site page", "no answer")
+            for r in results
+            if r["phase"] == "outage" and r["endpoint"] == "policy with a session cookie"
+        ),
+        # Only a cache outside the database (Redis) can answer while the database is down.
+        "cached_policy_answers_during_outage": not os.environ.get("REDIS_URL")
+        or all(
+            r["kind"] == "200"
+            for r in results
+            if r["phase"] == "outage" and r["endpoint"] == "policy (app-cached)"
         ),
         "recovered_without_restart": recovery["read_ok"] is not None
         and recovery["write_ok"] is not None,
