@@ -12,7 +12,7 @@ from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import LegalBodyBlock
-from .rendering import clean_rich_text
+from .html_policy import clean_rich_text
 
 
 class LegalIndexPage(Page):

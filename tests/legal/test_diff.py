@@ -16,12 +16,14 @@ from legal.diff import (
     BlockDiff,
     DocumentDiff,
     diff_versions,
+)
+from legal.parser import parse_policy
+from tests.legal.redline_checks import (
+    assert_well_formed,
     reconstruct_new,
     reconstruct_old,
     visible_text,
 )
-from legal.parser import parse_policy
-from tests.legal.redline_checks import assert_well_formed
 
 POLICY_MD = Path(__file__).resolve().parents[2] / "legal" / "content" / "privacy-policy.ru.md"
 

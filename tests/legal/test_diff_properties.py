@@ -28,11 +28,14 @@ from legal.diff import (
     BlockDiff,
     DocumentDiff,
     diff_versions,
+)
+from tests.legal.redline_checks import (
+    assert_well_formed,
     reconstruct_new,
     reconstruct_old,
+    squash,
     visible_text,
 )
-from tests.legal.redline_checks import assert_well_formed
 
 SETTINGS = settings(
     max_examples=100,
@@ -200,10 +203,6 @@ block = st.one_of(
     st.sampled_from([None, "clause", 42, []]),
 )
 blocks = st.lists(block, max_size=6)
-
-
-def squash(text: str) -> str:
-    return "".join(text.split())
 
 
 def assert_block_reconstructs(b: BlockDiff) -> None:
