@@ -1,8 +1,11 @@
 """Shared fixtures: the initial content is loaded once per test database."""
 
+import os
+
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from hypothesis import settings
 from wagtail.models import Locale
 
 from legal.models import LegalDocumentPage
@@ -95,3 +98,9 @@ def postgres_only():
     return pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL (runs in CI's PostgreSQL pass)"
     )
+
+
+# `make mutants` runs the pure tests once per mutant: fewer examples there, and the same ones
+# every run so that a mutant's verdict is reproducible.
+settings.register_profile("mutants", max_examples=20, derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
