@@ -7,7 +7,6 @@ words marked, in Russian (the real privacy policy as fixture) and in Kazakh.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -541,7 +540,7 @@ def test_reverse_of_one_word_change_swaps_marks():
 
 
 # ---------------------------------------------------------------------------
-# Heavy edit (the benchmark scenario) and speed guard
+# Heavy edit (the benchmark scenario)
 # ---------------------------------------------------------------------------
 
 
@@ -582,15 +581,3 @@ def test_full_policy_outputs_are_consistent(policy):
     new = renumber(_insert_after(new, "5.2", inserted))
     assert_diff_consistent(diff_versions(policy, new))
     assert_diff_consistent(diff_versions(new, policy))
-
-
-def test_speed_guard(policy):
-    """Generous guard against quadratic regressions (the bench measures ~ms)."""
-    new, _ = heavy_edit(policy)
-    diff_versions(policy, new)
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        diff_versions(policy, new)
-        timings.append(time.perf_counter() - start)
-    assert sorted(timings)[2] < 0.2
