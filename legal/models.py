@@ -14,7 +14,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 from .blocks import LegalBodyBlock
-from .rendering import clean_rich_text
+from .html_policy import clean_rich_text
 
 
 class LegalIndexPage(Page):

@@ -1,7 +1,10 @@
 """Shared fixtures: the initial content is loaded once per test database."""
 
+import os
+
 import pytest
 from django.core.management import call_command
+from hypothesis import settings
 from wagtail.models import Locale
 
 from legal.models import LegalDocumentPage
@@ -89,3 +92,9 @@ def postgres_only():
     return pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL (runs in CI's PostgreSQL pass)"
     )
+
+
+# `make mutants` runs the pure tests once per mutant: fewer examples there, and the same ones
+# every run so that a mutant's verdict is reproducible.
+settings.register_profile("mutants", max_examples=20, derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
