@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from .cache import mark_cacheable
 from .diff import DocumentDiff, diff_versions
 from .models import VersionText
-from .rendering import render_blocks, table_of_contents
+from .rendering import mark_bare_links, render_blocks, table_of_contents
 from .selectors import UPCOMING, DocumentState, VersionInfo, document_state, version_text
 
 
@@ -39,7 +39,7 @@ def _context(request, page, state: DocumentState, version: VersionInfo, **extra)
         "state": state,
         "version": version,
         "text": text,
-        "document_html": text.html,
+        "document_html": mark_bare_links(text.html),
         "toc": table_of_contents(text.blocks),
         "previous": previous,
         "upcoming": upcoming if version is state.in_force else None,
@@ -171,7 +171,7 @@ def preview(request, page):
     context = {
         "page": page,
         "self": page,
-        "document_html": render_blocks(blocks),
+        "document_html": mark_bare_links(render_blocks(blocks)),
         "toc": table_of_contents(blocks),
         "is_preview": True,
     }
