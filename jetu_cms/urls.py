@@ -16,6 +16,9 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# An exception anywhere in a request (a middleware loading the session included) ends here.
+handler500 = "home.errors.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+import core.converters  # noqa: F401 - registers <id:…>
+
 from . import views
 
 app_name = "shop"
@@ -13,7 +15,7 @@ urlpatterns = [
     path("cart/update/", views.cart_update, name="cart_update"),
     path("cart/remove/", views.cart_remove, name="cart_remove"),
     path("checkout/", views.checkout, name="checkout"),
-    path("orders/<int:pk>/", views.order_detail, name="order_detail"),
+    path("orders/<id:pk>/", views.order_detail, name="order_detail"),
     path("register/", views.register, name="register"),
     path("login/", views.ShopLoginView.as_view(), name="login"),
     path("logout/", views.ShopLogoutView.as_view(), name="logout"),
