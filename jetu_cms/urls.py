@@ -4,7 +4,11 @@ from django.http import HttpResponse
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from home import views as home_views
+from home.sitemaps import TranslatedSitemap
 
 
 def healthz(request):
@@ -19,6 +23,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz),
+    path("favicon.ico", home_views.favicon),
+    path("robots.txt", home_views.robots_txt),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}),
 ]
 
 # Every public page lives under a language prefix (/ru/…, /kk/…). "/" itself matches nothing

@@ -31,8 +31,18 @@ class LegalIndexPage(Page):
         verbose_name = _("legal section")
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import document_state
+
         context = super().get_context(request, *args, **kwargs)
-        context["documents"] = self.get_children().live().specific().order_by("path")
+        pages = self.get_children().live().specific().order_by("path")
+        context["documents"] = [
+            {
+                "page": page,
+                "in_force": document_state(page, cached=True).in_force,
+                "archive_url": page.get_url(request) + page.reverse_subpage("archive"),
+            }
+            for page in pages
+        ]
         return context
 
 

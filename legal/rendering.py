@@ -6,6 +6,7 @@ live page, every frozen version and the admin previews, so anchors are identical
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from itertools import groupby
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from .numbering import REFERENCE_RES, anchor_for
 
 _TAG_RE = re.compile(r"(<[^>]*>)")
+_LINK_RE = re.compile(r'<a href="(?P<href>[^"]*)">(?P<text>[^<]*)</a>')
 
 
 def link_references(html: str, known_numbers: set[str] | None = None) -> str:
@@ -61,6 +63,24 @@ def _link_text(text: str, known_numbers: set[str] | None) -> str:
     return "".join(out)
 
 
+def mark_bare_links(html: str) -> str:
+    """Give links whose text is their own address the class ``bare-url``.
+
+    The print stylesheet writes each external link's address after it; for
+    "http://www.jetu.kz" that would print the address twice. Applied when a frozen text is
+    shown, so the stored text stays exactly as published.
+    """
+
+    def mark(match: re.Match) -> str:
+        href = html_lib.unescape(match["href"]).rstrip("/")
+        text = html_lib.unescape(match["text"]).strip().rstrip("/")
+        if href and href == text:
+            return f'<a class="bare-url" href="{match["href"]}">{match["text"]}</a>'
+        return match[0]
+
+    return _LINK_RE.sub(mark, html)
+
+
 def table_of_contents(blocks: list[dict]) -> list[dict]:
     """Sections with their anchors, for the document's table of contents."""
     return [
@@ -85,8 +105,12 @@ def render_blocks(blocks: list[dict]) -> str:
     return "\n".join(parts)
 
 
-def _clause_link(number: str) -> str:
-    label = escape(_("Link to clause %(number)s") % {"number": number})
+def _clause_link(number: str, *, section: bool = False) -> str:
+    if section:
+        label = _("Link to section %(number)s") % {"number": number}
+    else:
+        label = _("Link to clause %(number)s") % {"number": number}
+    label = escape(label)
     return (
         f'<a class="clause-link" href="#{anchor_for(number)}" aria-label="{label}" '
         f'title="{label}" data-copy-link>#</a>'
@@ -103,7 +127,7 @@ def _render_block(block: dict, known: set[str], in_list: bool) -> str:
         return (
             f'<h2 class="section-heading" id="{anchor}">'
             f'<span class="number">{number}.</span> {escape(block["heading"])}'
-            f"{_clause_link(block['number'])}</h2>"
+            f"{_clause_link(block['number'], section=True)}</h2>"
         )
     depth = block["number"].count(".")
     tag = "li" if in_list else "div"

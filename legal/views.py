@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from .cache import mark_cacheable
 from .comparison import comparison_context
 from .models import VersionText
-from .rendering import render_blocks, table_of_contents
+from .rendering import mark_bare_links, render_blocks, table_of_contents
 from .selectors import UPCOMING, DocumentState, VersionInfo, document_state, version_text
 
 
@@ -38,7 +38,7 @@ def _context(request, page, state: DocumentState, version: VersionInfo, **extra)
         "state": state,
         "version": version,
         "text": text,
-        "document_html": text.html,
+        "document_html": mark_bare_links(text.html),
         "toc": table_of_contents(text.blocks),
         "previous": previous,
         "upcoming": upcoming if version is state.in_force else None,
@@ -170,7 +170,7 @@ def preview(request, page):
     context = {
         "page": page,
         "self": page,
-        "document_html": render_blocks(blocks),
+        "document_html": mark_bare_links(render_blocks(blocks)),
         "toc": table_of_contents(blocks),
         "is_preview": True,
     }

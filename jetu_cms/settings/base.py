@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.frontend_cache",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -155,6 +158,8 @@ LANGUAGES = [
     ("kk", "Қазақша"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no Kazakh formats ("Жел. 1, 2026, 12:01 Т.Қ."); ours are in jetu_cms/formats/.
+FORMAT_MODULE_PATH = ["jetu_cms.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
@@ -163,7 +168,9 @@ USE_TZ = True
 LEGAL_REQUIRED_LANGUAGES = ["ru", "kk"]
 
 WAGTAIL_I18N_ENABLED = True
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Named in the admin's own language (one language per screen); the public language switcher
+# keeps the autonyms of LANGUAGES.
+WAGTAIL_CONTENT_LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh"))]
 # Editors work in Russian; Wagtail ships no Kazakh admin translation.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ru", "Русский")]
 WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
