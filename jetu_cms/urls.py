@@ -6,6 +6,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.security import csp_report
+from home.staff import AdminLogoutView
+
 
 def healthz(request):
     """Liveness probe for the load balancer; touches no database."""
@@ -13,7 +16,10 @@ def healthz(request):
 
 
 urlpatterns = [
+    # Before Wagtail's own: log-out by POST only (home.staff says why).
+    path("admin/logout/", AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
+    path("csp-report/", csp_report),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz),
 ]
