@@ -8,6 +8,7 @@ import logging
 from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -40,9 +41,12 @@ class RequestBodyLimitMiddleware:
     def __call__(self, request):
         limit = settings.MAX_REQUEST_BODY_SIZE
         if _content_length(request) > limit:
-            message = _("The request is too large: at most %(size)d MB can be sent at once.") % {
-                "size": limit // (1024 * 1024)
-            }
+            # This runs before LocaleMiddleware: the language comes from the path (the admin
+            # and other unprefixed paths get the default, Russian).
+            language = translation.get_language_from_path(request.path_info)
+            with translation.override(language or settings.LANGUAGE_CODE):
+                message = _("The request is too large: at most %(size)d MB can be sent at once.")
+                message %= {"size": limit // (1024 * 1024)}
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
