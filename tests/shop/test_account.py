@@ -98,7 +98,7 @@ def test_closing_needs_my_password(customer_client, customer):
     )
     cases = [
         ({"current_password": "not-my-password"}, wrong),
-        ({}, t("Enter your current password.")),
+        ({"current_password": ""}, t("Enter your current password.")),
     ]
     for data, message in cases:
         response = customer_client.post("/ru/shop/account/close/", data)
