@@ -55,8 +55,10 @@ class AdminLogoutView(LogoutView):
     refused before that, and a POST ends the server session (``logout`` flushes it).
     """
 
+    http_method_names = ["post"]
+
     def dispatch(self, request, *args, **kwargs):
-        if request.method.lower() not in self.http_method_names:
+        if request.method != "POST":
             return self.http_method_not_allowed(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
