@@ -244,6 +244,8 @@ class NewPasswordMixin:
         self.fields["new_password1"].help_text = _(
             "At least 8 characters; not only digits, not a common password."
         )
+        # Django's own hint here has no Kazakh translation; the label says it all.
+        self.fields["new_password2"].help_text = ""
 
 
 class ShopSetPasswordForm(NewPasswordMixin, SetPasswordForm):
