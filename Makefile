@@ -36,6 +36,7 @@ node_modules: $(wildcard package.json package-lock.json)
 setup: install
 	@$(PY) manage.py compile_catalogues --verbosity 0
 	@$(PY) manage.py migrate --noinput --verbosity 0
+	@$(PY) manage.py createcachetable
 	@$(PY) manage.py load_initial_data
 
 messages: install

@@ -15,6 +15,9 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# An exception anywhere in a request (a middleware loading the session included) ends here.
+handler500 = "home.errors.server_error"
+
 urlpatterns = [
     # Before Wagtail's own: log-out by POST only (home.staff says why).
     path("admin/logout/", AdminLogoutView.as_view()),

@@ -11,6 +11,8 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
+
 from .blocks import LegalBodyBlock
 from .rendering import clean_rich_text
 
@@ -191,40 +193,6 @@ class LegalDocumentPage(RoutablePageMixin, Page):
         from . import views
 
         return views.preview(request, self)
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk updates and deletes are refused: legal evidence is append-only."""
-
-    def update(self, **kwargs):
-        raise ImmutableRecordError(_("Published versions cannot be changed."))
-
-    def delete(self):
-        raise ImmutableRecordError(_("Published versions cannot be deleted."))
-
-
-class ImmutableRecordError(Exception):
-    """Someone tried to change or delete a frozen record."""
-
-
-class AppendOnlyModel(models.Model):
-    """A record written once and never changed or deleted through the application.
-
-    On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE as well (migration 0002).
-    """
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecordError(_("Published versions cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(_("Published versions cannot be deleted."))
 
 
 class VersionQuerySet(AppendOnlyQuerySet):

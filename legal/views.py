@@ -62,7 +62,7 @@ def _context(request, page, state: DocumentState, version: VersionInfo, **extra)
 
 def document(request, page):
     """The version in force, in the page's language."""
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     if state.in_force is None:
         raise Http404("No version of this document is in force yet.")
     context = _context(request, page, state, state.in_force, is_current_page=True)
@@ -72,7 +72,7 @@ def document(request, page):
 
 def version(request, page, number: int):
     """One version exactly as it was published in this language, whatever its status."""
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     info = state.get(number)
     if info is None or _language(page) not in info.languages:
         raise Http404("No such version.")
@@ -82,7 +82,7 @@ def version(request, page, number: int):
 
 
 def archive(request, page):
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     language = _language(page)
     rows = [
         {
@@ -130,7 +130,7 @@ def _version_json(request, page, info: VersionInfo) -> dict:
 
 
 def archive_json(request, page):
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     response = JsonResponse(
         {
             "document": page.slug,
@@ -146,7 +146,7 @@ def archive_json(request, page):
 
 
 def version_json(request, page, number: int):
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     info = state.get(number)
     text = version_text(info, _language(page)) if info else None
     if text is None:
@@ -221,7 +221,7 @@ def group_unchanged(diff: DocumentDiff) -> list[dict]:
 
 def compare(request, page, a: int, b: int):
     """Version ``a`` against version ``b`` (either order), clause by clause."""
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     language = _language(page)
     old_info, new_info = state.get(a), state.get(b)
     if old_info is None or new_info is None:

@@ -22,6 +22,13 @@ from .services import EmailTakenError, InvalidPhoneNumberError
 
 # Product ids are 64-bit; a longer number is tampering and must not reach the database.
 MAX_ID = 2**63 - 1
+# The hidden field names the version the customer was shown; a value that is not a version id
+# means the page was altered or garbled on the way.
+_VERSION_UNREADABLE = _(
+    "The form did not say which version of the privacy policy you were shown. Please read the "
+    "version linked below and submit the form again."
+)
+POLICY_VERSION_ERRORS = dict.fromkeys(("invalid", "max_value", "required"), _VERSION_UNREADABLE)
 
 
 def acceptance_label(policy_url: str, number: int):
@@ -44,7 +51,12 @@ class PolicyAcceptanceMixin(forms.Form):
             "required": _("Please confirm that you have read and accept the privacy policy.")
         },
     )
-    policy_version = forms.IntegerField(widget=forms.HiddenInput, required=False, max_value=MAX_ID)
+    policy_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_value=MAX_ID,
+        error_messages=POLICY_VERSION_ERRORS,
+    )
 
     def set_policy(self, policy_url: str, version_number: int, version_pk: int) -> None:
         if "accept_policy" in self.fields:
@@ -398,7 +410,9 @@ class AcceptanceDecisionForm(forms.Form):
     DECLINE = "decline"
 
     decision = forms.ChoiceField(choices=[(ACCEPT, ACCEPT), (DECLINE, DECLINE)])
-    policy_version = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
+    policy_version = forms.IntegerField(
+        widget=forms.HiddenInput, max_value=MAX_ID, error_messages=POLICY_VERSION_ERRORS
+    )
 
 
 class CloseAccountForm(CurrentPasswordForm):

@@ -9,7 +9,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from legal.models import DocumentVersion, ImmutableRecordError, VersionText
+from core.append_only import AppendOnlyModel, AppendOnlyQuerySet, ImmutableRecordError
+from legal.models import DocumentVersion, VersionText
 
 from . import ledger
 
@@ -257,21 +258,15 @@ class OrderLine(models.Model):
         return self.quantity * self.unit_price
 
 
-class AcceptanceQuerySet(models.QuerySet):
-    """Bulk changes are refused: the consent ledger is append-only."""
-
-    def update(self, **kwargs):
-        raise ImmutableRecordError(_("Recorded acceptances cannot be changed."))
-
-    def delete(self):
-        raise ImmutableRecordError(_("Recorded acceptances cannot be deleted."))
+class AcceptanceQuerySet(AppendOnlyQuerySet):
+    """The consent ledger: append-only, and written one record at a time."""
 
     def bulk_create(self, *args, **kwargs):
         # Each record's hash chains to the one before it; only acceptance_record writes them.
         raise ImmutableRecordError(_("Acceptances are recorded one at a time."))
 
 
-class Acceptance(models.Model):
+class Acceptance(AppendOnlyModel):
     """A customer's consent to one text of the privacy policy: the consent ledger.
 
     Written once by ``shop.services.acceptance_record`` and never changed or deleted (on
@@ -329,14 +324,6 @@ class Acceptance(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} → {self.version} [{self.language}]"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecordError(_("Recorded acceptances cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(_("Recorded acceptances cannot be deleted."))
 
     def hashed_fields(self) -> dict:
         """The values ``shop.ledger`` hashes, exactly as stored."""

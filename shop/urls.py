@@ -3,6 +3,8 @@
 from django.urls import path
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+import core.converters  # noqa: F401 - registers <id:…>
+
 from . import views
 from .http import personal_page
 
@@ -13,7 +15,7 @@ app_name = "shop"
 personal_urlpatterns = [
     path("cart/", views.cart, name="cart"),
     path("checkout/", views.checkout, name="checkout"),
-    path("orders/<int:pk>/", views.order_detail, name="order_detail"),
+    path("orders/<id:pk>/", views.order_detail, name="order_detail"),
     path("account/", views.account, name="account"),
     path("account/edit/", views.account_edit, name="account_edit"),
     path("account/email/", views.account_email, name="account_email"),

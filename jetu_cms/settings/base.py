@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "home",
     "legal",
     "shop",
+    "core",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -75,7 +76,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "legal.middleware.PublicationErrorMiddleware",
-    "home.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "jetu_cms.urls"
@@ -193,7 +193,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 
-# Caching: in-process by default; Redis when REDIS_URL is set (see production.py).
+# Caching: in-process for one development or test process; production shares Redis or the
+# database between its workers (see production.py and core/checks.py).
 
 CACHES = {
     "default": {
@@ -229,7 +230,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"database_unavailable": {"()": "core.logging.DatabaseUnavailableFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["database_unavailable"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
         "jetu": {"handlers": ["console"], "level": "INFO", "propagate": False},

@@ -84,19 +84,55 @@ def test_language_switcher_links_only_to_this_site(client):
         assert href.startswith("/kk/") or href.startswith("/ru/")
 
 
-def test_database_outage_gives_the_503_page_without_traceback(client, monkeypatch):
-    from legal import views
+@pytest.fixture
+def database_down(monkeypatch):
+    """Every query fails as it does when the database server is stopped."""
+    from django.db.backends import utils
 
-    def broken(*args, **kwargs):
+    def refused(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(views, "document_state", broken)
-    response = client.get("/ru/legal/privacy/?outage")
+    def go_down():
+        monkeypatch.setattr(utils.CursorWrapper, "execute", refused)
+        monkeypatch.setattr(utils.CursorWrapper, "executemany", refused)
+
+    return go_down
+
+
+def assert_503_page(response):
     assert response.status_code == 503
     content = response.content.decode()
     assert "Сайт временно недоступен" in content
     assert "Traceback" not in content and "OperationalError" not in content
     assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_database_outage_gives_the_503_page_without_traceback(policy, database_down):
+    database_down()
+    assert_503_page(Client(raise_request_exception=False).get("/ru/legal/privacy/?outage"))
+
+
+def test_database_outage_with_a_session_cookie_gives_the_503_page(policy, database_down):
+    """The session is loaded by a middleware, before any view: still the 503 page."""
+    visitor = Client(raise_request_exception=False)
+    visitor.cookies[settings.SESSION_COOKIE_NAME] = "a-session-key"
+    database_down()
+    for path in ("/ru/legal/privacy/", "/ru/shop/", "/kk/shop/account/", "/ru/"):
+        assert_503_page(visitor.get(path))
+
+
+def test_the_cached_policy_keeps_answering_while_the_database_is_down(policy, database_down):
+    visitor = Client(raise_request_exception=False)
+    fresh = visitor.get("/kk/legal/privacy/")
+    assert fresh["X-Cache"] == "MISS"
+    database_down()
+    during = visitor.get("/kk/legal/privacy/")
+    assert during.status_code == 200
+    assert during["X-Cache"] == "STALE"
+    assert during.content == fresh.content
+    # A page never stored cannot be vouched for: the 503 page, not a guess.
+    assert_503_page(visitor.get("/kk/legal/privacy/versions/"))
 
 
 # ---------------------------------------------------------------------------------------

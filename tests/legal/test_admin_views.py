@@ -69,3 +69,15 @@ def test_users_without_permission_cannot_see_versions(client, policy):
     user = get_user_model().objects.create_user(email="c@jetu.kz", password="x")
     client.force_login(user)
     assert client.get(f"/admin/legal/{policy.pk}/versions/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/legal/99999999999999999999/versions/",
+        "/admin/legal/99999999999999999999/compare/",
+        "/admin/legal/1/versions/99999999999999999999/translation/",
+    ],
+)
+def test_an_id_too_long_for_the_database_is_not_found(admin_client, policy, path):
+    assert admin_client.get(path).status_code == 404
