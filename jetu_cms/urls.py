@@ -8,7 +8,9 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from home.security import csp_report
 from home.sitemaps import TranslatedSitemap
+from home.staff import AdminLogoutView
 
 
 def healthz(request):
@@ -20,7 +22,10 @@ def healthz(request):
 handler500 = "home.errors.server_error"
 
 urlpatterns = [
+    # Before Wagtail's own: log-out by POST only (home.staff says why).
+    path("admin/logout/", AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
+    path("csp-report/", csp_report),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz),
     path("favicon.ico", home_views.favicon),

@@ -69,6 +69,11 @@ class User(AbstractUser):
     def __str__(self):
         return self.email
 
+    @property
+    def can_use_admin(self) -> bool:
+        """Whether this is a member of staff: an active account with access to the admin."""
+        return self.is_active and self.has_perm("wagtailadmin.access_admin")
+
 
 class Language(models.TextChoices):
     """The languages the shop speaks and the policy is published in."""
