@@ -1,10 +1,22 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpResponse
 from django.urls import include, path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+
+def image_rendition(request, path):
+    """Image renditions (products' photos), where no front server answers /media/images/.
+
+    Only renditions: the rest of MEDIA_ROOT (original uploads, documents with their own
+    permission checks) is never served from here. In production nginx serves these files.
+    """
+    return serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "images")
 
 
 def healthz(request):
@@ -16,6 +28,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz),
+    path(f"{settings.MEDIA_URL.lstrip('/')}images/<path:path>", image_rendition),
 ]
 
 # Every public page lives under a language prefix (/ru/…, /kk/…). "/" itself matches nothing

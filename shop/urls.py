@@ -8,6 +8,7 @@ app_name = "shop"
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
+    path("products/<slug:slug>/", views.product, name="product"),
     path("cart/", views.cart, name="cart"),
     path("cart/add/", views.cart_add, name="cart_add"),
     path("cart/update/", views.cart_update, name="cart_update"),

@@ -6,7 +6,7 @@ from django.test import Client
 
 from shop.models import Acceptance, Customer, Order
 from shop.services import ledger_verify
-from tests.shop.shop_helpers import PASSWORD, make_customer, t, text_of
+from tests.shop.shop_helpers import PASSWORD, checkout_data, make_customer, t, text_of
 
 
 def profile(**changes):
@@ -25,7 +25,7 @@ def profile(**changes):
 
 def place_order(client, product, address="Алматы, ул. Абая 1, кв. 2"):
     client.post("/ru/shop/cart/add/", {"product": product.pk, "quantity": 1})
-    client.post("/ru/shop/checkout/", {"delivery_address": address})
+    client.post("/ru/shop/checkout/", checkout_data(address))
 
 
 def test_my_account_shows_my_data_and_consent(customer_client):
@@ -87,7 +87,7 @@ def test_i_can_download_everything_you_keep_about_me(customer_client, customer, 
     data = json.loads(response.content)
     assert data["profile"]["email"] == "aigerim@example.kz"
     assert data["profile"]["surname"] == "Серикова"
-    assert data["orders"][0]["lines"][0]["product"] == products[0].name_ru
+    assert data["orders"][0]["lines"][0]["product"] == products[0].name
     assert data["orders"][0]["privacy_policy_version"] == 1
     acceptance = data["acceptances"][0]
     assert acceptance["privacy_policy_version"] == 1
