@@ -204,7 +204,7 @@ DELIVERY_HINTS = {
     Order.Delivery.PICKUP: _(
         "Almaty, Rakhat microdistrict, Kultobe Street, 4. We call you when the order is ready."
     ),
-    Order.Delivery.KAZPOST: _("Anywhere in Kazakhstan. You collect the parcel at the post office."),
+    Order.Delivery.KAZPOST: _("You collect the parcel at your post office."),
 }
 PAYMENT_HINTS = {
     Order.Payment.CASH: _("To the courier, at the pick-up point or at the post office."),

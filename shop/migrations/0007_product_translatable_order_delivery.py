@@ -56,6 +56,17 @@ class Migration(migrations.Migration):
             model_name='product',
             constraint=models.UniqueConstraint(fields=('locale', 'slug'), name='shop_product_slug_locale'),
         ),
+        # A default for the old names, so that going back (which adds them again) can fill them.
+        migrations.AlterField(
+            model_name='product',
+            name='name_ru',
+            field=models.CharField(default='', max_length=200, verbose_name='name (Russian)'),
+        ),
+        migrations.AlterField(
+            model_name='product',
+            name='name_kk',
+            field=models.CharField(default='', max_length=200, verbose_name='name (Kazakh)'),
+        ),
         migrations.RemoveField(
             model_name='product',
             name='description_kk',

@@ -1,7 +1,9 @@
 """My account (clause 4.2.1): see and edit my data, my consents, download it, close it."""
 
 import json
+import re
 
+import pytest
 from django.test import Client
 
 from shop.models import Acceptance, Customer, Order
@@ -152,3 +154,23 @@ def test_my_account_lists_my_orders_only(customer_client, customer, products):
     assert f'href="/ru/shop/orders/{mine.pk}/"' in (
         customer_client.get("/ru/shop/account/").content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "language", "shown"),
+    [
+        ("new", "ru", "новый"),
+        ("shipped", "kk", "жөнелтілді"),
+        ("cancelled", "kk", "күші жойылды"),
+        ("cancelled", "ru", "отменён"),
+    ],
+)
+def test_my_orders_show_their_status(customer_client, customer, products, status, language, shown):
+    place_order(customer_client, products[0])
+    order = Order.objects.get(customer=customer)
+    Order.objects.filter(pk=order.pk).update(status=status)
+    account = customer_client.get(f"/{language}/shop/account/").content.decode()
+    row = re.search(rf'href="/{language}/shop/orders/{order.pk}/".*?</tr>', account, re.S).group(0)
+    assert re.search(rf'class="order-status order-status--{status}">{shown}<', row)
+    detail = text_of(customer_client.get(f"/{language}/shop/orders/{order.pk}/"))
+    assert f"{t('Status', language)} {shown}" in detail

@@ -5,6 +5,8 @@ import re
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
+from django.utils.text import capfirst
 from wagtail.images.models import Image
 
 from shop import services
@@ -181,9 +183,7 @@ def test_checkout_asks_visitors_to_log_in(client, products):
 
 
 def test_an_empty_cart_cannot_be_checked_out(customer_client):
-    response = customer_client.post(
-        "/ru/shop/checkout/", checkout_data("Алматы"), follow=True
-    )
+    response = customer_client.post("/ru/shop/checkout/", checkout_data("Алматы"), follow=True)
     assert response.redirect_chain[-1][0] == "/ru/shop/cart/"
     assert t("Your cart is empty. Add something from the catalogue first.") in text_of(response)
     assert not Order.objects.exists()
@@ -314,3 +314,106 @@ def test_the_language_switcher_keeps_me_on_the_same_shop_page(client, products):
     html = client.get("/ru/shop/cart/").content.decode()
     switcher = html.split('class="language-switcher"')[1].split("</nav>")[0]
     assert 'href="/kk/shop/cart/"' in switcher
+
+
+# Delivery and payment -------------------------------------------------------------------
+
+
+def test_checkout_says_payment_is_on_receipt_and_never_online(customer_client, products):
+    add(customer_client, products[0])
+    for language in ("ru", "kk"):
+        page = text_of(customer_client.get(f"/{language}/shop/checkout/"))
+        assert t("You pay when you receive the order.", language) in page
+        assert (
+            t(
+                "In cash or by card: to the courier, at the pick-up point or at the post office. "
+                "We take no payment online and never ask for card details on the site.",
+                language,
+            )
+            in page
+        )
+        for method in ("courier in Almaty", "pick-up point in Almaty", "by card on receipt"):
+            assert capfirst(t(method, language)) in page
+
+
+@pytest.mark.parametrize(
+    ("delivery", "payment", "address", "stored_address"),
+    [
+        ("courier", "card", "Алматы, Достык 5", "Алматы, Достык 5"),
+        ("kazpost", "cash", "Шымкент, Тауке хана 12", "Шымкент, Тауке хана 12"),
+        ("pickup", "cash", "", ""),
+    ],
+)
+def test_the_order_keeps_how_it_is_delivered_and_paid(
+    customer_client, customer, products, delivery, payment, address, stored_address
+):
+    add(customer_client, products[0])
+    data = checkout_data(address, delivery_method=delivery, payment_method=payment)
+    response = customer_client.post("/kk/shop/checkout/", data, follow=True)
+    order = Order.objects.get(customer=customer)
+    assert (order.delivery_method, order.payment_method) == (delivery, payment)
+    assert order.delivery_address == stored_address
+    page = text_of(response)
+    with translation.override("kk"):
+        assert capfirst(order.get_delivery_method_display()) in page
+        assert capfirst(order.get_payment_method_display()) in page
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+@pytest.mark.parametrize("delivery", [None, "", "drone", "courier "])
+def test_checkout_refuses_a_missing_or_unknown_delivery_method(
+    customer_client, products, language, delivery
+):
+    add(customer_client, products[0])
+    data = checkout_data(delivery_method=delivery)
+    response = customer_client.post(f"/{language}/shop/checkout/", data)
+    assert response.status_code == 200
+    message = "Choose how the order should reach you: courier, pick-up point or Kazpost."
+    assert t(message, language) in text_of(response)
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("payment", [None, "online", "bitcoin"])
+def test_checkout_refuses_a_missing_or_unknown_payment(customer_client, products, payment):
+    add(customer_client, products[0])
+    response = customer_client.post("/kk/shop/checkout/", checkout_data(payment_method=payment))
+    assert t(
+        "Choose how you will pay when you receive the order: in cash or by card.", "kk"
+    ) in text_of(response)
+    assert not Order.objects.exists()
+
+
+def test_courier_and_kazpost_need_an_address_but_a_pick_up_does_not(customer_client, products):
+    add(customer_client, products[0])
+    for delivery in ("courier", "kazpost"):
+        refused = customer_client.post(
+            "/kk/shop/checkout/", checkout_data("  ", delivery_method=delivery)
+        )
+        assert t("Enter the delivery address.", "kk") in text_of(refused)
+    assert not Order.objects.exists()
+
+
+def test_the_order_service_refuses_an_unknown_delivery_method(customer, products):
+    with pytest.raises(services.ShopError) as refused:
+        services.order_place(
+            customer=customer,
+            quantities={products[0].pk: 1},
+            delivery_method="teleport",
+            payment_method="cash",
+            delivery_address="Алматы",
+            language="ru",
+            shown_version=None,
+            accept_policy=False,
+            request=None,
+        )
+    assert str(refused.value) == str(services.DELIVERY_REQUIRED)
+    assert not Order.objects.exists()
+
+
+def test_order_lines_keep_the_name_in_the_language_ordered(customer_client, customer, products, kk):
+    add(customer_client, products[0])
+    customer_client.post("/kk/shop/checkout/", checkout_data())
+    line = Order.objects.get(customer=customer).lines.get()
+    assert line.product_id == products[0].pk  # the source row, whatever the language
+    assert line.product_name == products[0].get_translation(kk).name
+    assert line.unit_price == products[0].price
