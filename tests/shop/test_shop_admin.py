@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from home.roles import SHOP_MANAGERS
 from shop.admin_views import ConsentLedgerReportView, neutralise_formula
@@ -97,6 +98,11 @@ def test_shop_managers_move_an_order_status_on_and_change_nothing_else(
     )
     order.refresh_from_db()
     assert order.status == Order.Status.SHIPPED
+    # Who moved it on, and when, is in the order's history.
+    changes = ModelLogEntry.objects.filter(
+        content_type__model="order", object_id=str(order.pk), action="wagtail.edit"
+    )
+    assert list(changes.values_list("user__email", flat=True)) == ["manager@jetu.kz"]
     assert (order.delivery_address, order.total) == ("Алматы, Абая 10", products[0].price)
     account = Client()
     account.force_login(customer.user)
