@@ -219,6 +219,8 @@ def customer_export(customer: Customer, request: HttpRequest | None) -> dict:
                 "number": order.pk,
                 "placed_at": order.created_at.isoformat(),
                 "status": order.status,
+                "delivery_method": order.delivery_method,
+                "payment_method": order.payment_method,
                 "delivery_address": order.delivery_address,
                 "total_tenge": order.total,
                 "privacy_policy_version": order.policy_version.number,

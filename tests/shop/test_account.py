@@ -91,6 +91,10 @@ def test_i_can_download_everything_you_keep_about_me(customer_client, customer, 
     assert data["profile"]["surname"] == "Серикова"
     assert data["orders"][0]["lines"][0]["product"] == products[0].name
     assert data["orders"][0]["privacy_policy_version"] == 1
+    assert (data["orders"][0]["delivery_method"], data["orders"][0]["payment_method"]) == (
+        "courier",
+        "cash",
+    )
     acceptance = data["acceptances"][0]
     assert acceptance["privacy_policy_version"] == 1
     assert acceptance["channel"] == "registration"
