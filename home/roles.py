@@ -4,7 +4,8 @@
   they cannot publish legal pages and never see customer data.
 - Legal approve or reject changes in the "Legal approval" workflow, compare versions and
   read the consent ledger.
-- Shop managers see customers and orders.
+- Shop managers see customers and orders, move an order's status on, and keep the products
+  (and their Kazakh translations, in wagtail-localize's editor) up to date.
 
 Groups and model permissions are created by a data migration (home 0002); page permissions
 and the workflow need the pages, so ``roles_apply_to_pages`` runs from ``load_initial_data``.
@@ -34,9 +35,11 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("wagtailadmin", "access_admin"),
         ("shop", "view_customer"),
         ("shop", "view_order"),
+        ("shop", "change_order"),
         ("shop", "view_orderline"),
         ("shop", "view_product"),
         ("shop", "change_product"),
+        ("wagtail_localize", "submit_translation"),
     ],
 }
 

@@ -1,7 +1,10 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpResponse
 from django.urls import include, path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -11,6 +14,15 @@ from home import views as home_views
 from home.security import csp_report
 from home.sitemaps import TranslatedSitemap
 from home.staff import AdminLogoutView
+
+
+def image_rendition(request, path):
+    """Image renditions (products' photos), where no front server answers /media/images/.
+
+    Only renditions: the rest of MEDIA_ROOT (original uploads, documents with their own
+    permission checks) is never served from here. In production nginx serves these files.
+    """
+    return serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "images")
 
 
 def healthz(request):
@@ -31,6 +43,7 @@ urlpatterns = [
     path("favicon.ico", home_views.favicon),
     path("robots.txt", home_views.robots_txt),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}),
+    path(f"{settings.MEDIA_URL.lstrip('/')}images/<path:path>", image_rendition),
 ]
 
 # Every public page lives under a language prefix (/ru/…, /kk/…). "/" itself matches nothing

@@ -11,7 +11,16 @@ from legal.models import LegalDocumentPage
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _media_root(tmp_path_factory):
+    """Uploaded images and their renditions go to a temporary folder, not the project's."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_media_root, django_db_setup, django_db_blocker):
     """Every test starts from what ``make run`` gives a newcomer: site, pages, policy v1."""
     with django_db_blocker.unblock():
         call_command("load_initial_data", verbosity=0)
