@@ -12,6 +12,7 @@ from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import LegalBodyBlock
+from .protection import RecordPagePermissionTester
 from .rendering import clean_rich_text
 
 
@@ -27,6 +28,9 @@ class LegalIndexPage(Page):
 
     class Meta:
         verbose_name = _("legal section")
+
+    def permissions_for_user(self, user):
+        return RecordPagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -91,6 +95,9 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("legal document")
         verbose_name_plural = _("legal documents")
+
+    def permissions_for_user(self, user):
+        return RecordPagePermissionTester(user, self)
 
     def to_blocks(self) -> list[dict]:
         """The body as plain block dicts with rendered rich text (the frozen-version format)."""

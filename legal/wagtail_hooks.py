@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
+from wagtail.models import Page
 
-from . import admin_urls
+from . import admin_urls, protection
 from .admin_views import VIEW_PERMISSION
-from .models import DocumentVersion, LegalDocumentPage
+from .models import LegalDocumentPage
 
 
 @hooks.register("register_admin_urls")
@@ -47,23 +48,32 @@ def register_legal_menu_item():
     )
 
 
-@hooks.register("before_delete_page")
-def refuse_deleting_documents_with_versions(request, page):
-    """A document with published versions is evidence; it cannot be deleted (clause 5.8)."""
-    if (
-        isinstance(page.specific_deferred, LegalDocumentPage)
-        and DocumentVersion.objects.filter(document__translation_key=page.translation_key).exists()
-    ):
-        messages.error(
-            request,
-            _(
-                "“%(title)s” has published versions that customers accepted; it cannot be "
-                "deleted. Publish a new version instead."
-            )
-            % {"title": page.get_admin_display_title()},
-        )
-        return redirect("wagtailadmin_pages:edit", page.pk)
+BULK_ACTIONS = {
+    "delete": protection.DELETE,
+    "unpublish": protection.UNPUBLISH,
+    "move": protection.MOVE,
+}
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_actions_on_the_record(request, action_type, objects, action_class_instance):
+    """Bulk delete/unpublish/move of a section holding legal pages takes them along: refuse."""
+    action = BULK_ACTIONS.get(action_type)
+    if action is None:
+        return None
+    for page in objects:
+        if isinstance(page, Page) and (message := protection.refusal(page, action)):
+            messages.error(request, message)
+            return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("construct_page_action_menu")
+def hide_convert_to_alias(menu_items, request, context):
+    """wagtail-localize offers "Convert to alias page" on translations; never on legal pages."""
+    page = context.get("page")
+    if page is not None and protection.is_record_page(page):
+        menu_items[:] = [item for item in menu_items if item.name != "localize-convert-to-alias"]
 
 
 @hooks.register("construct_homepage_panels")

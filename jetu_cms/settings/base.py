@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "legal.middleware.PublicationErrorMiddleware",
+    "legal.middleware.RecordProtectionMiddleware",
     "home.middleware.DatabaseUnavailableMiddleware",
 ]
 
