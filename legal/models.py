@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import GroupApprovalTask, Page
 from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -198,6 +198,40 @@ class LegalDocumentPage(RoutablePageMixin, Page):
         from . import views
 
         return views.preview(request, self)
+
+
+class LegalReviewTask(GroupApprovalTask):
+    """Group approval with four eyes: the members of the groups approve, except the writers.
+
+    Whoever wrote any revision of the draft (or, for a translation, any of its segments)
+    since the last publication is not offered "Approve", and an approval by them is refused
+    (``legal.review``).
+    """
+
+    def get_actions(self, obj, user):
+        from .review import own_text_refusal
+
+        actions = super().get_actions(obj, user)
+        if actions and own_text_refusal(obj, user):
+            return [action for action in actions if action[0] != "approve"]
+        return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from .review import FourEyesError, own_text_refusal
+
+        if action_name == "approve":
+            refusal = own_text_refusal(task_state.workflow_state.content_object, user)
+            if refusal:
+                raise FourEyesError(refusal)
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _("Members of the chosen groups approve, except whoever wrote the draft")
+
+    class Meta:
+        verbose_name = _("legal review task")
+        verbose_name_plural = _("legal review tasks")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

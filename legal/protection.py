@@ -91,7 +91,8 @@ def refusal(page: Page, action: str) -> str | None:
 
 
 class RecordPagePermissionTester(PagePermissionTester):
-    """Wagtail's tester minus the destructive actions, for every user (superusers too).
+    """Wagtail's tester minus the destructive actions, for every user (superusers too),
+    and minus publishing one's own text (legal.review).
 
     Wagtail reads this tester to build its menus, listing buttons, bulk actions and the
     translation editor's footer, and checks it again in each view.
@@ -117,3 +118,11 @@ class RecordPagePermissionTester(PagePermissionTester):
 
     def can_set_view_restrictions(self):
         return False
+
+    def can_publish(self):
+        """Four eyes: who wrote the text does not publish it (superusers: see legal.review)."""
+        from .review import own_text_refusal
+
+        if not super().can_publish():
+            return False
+        return self.user.is_superuser or own_text_refusal(self.page, self.user) is None
