@@ -12,8 +12,11 @@ from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import LegalBodyBlock
+from .forms import LegalDocumentForm, material_widget
 from .protection import RecordPagePermissionTester
 from .rendering import clean_rich_text
+
+CHANGES_PREVIEW = "changes"
 
 
 class LegalIndexPage(Page):
@@ -67,21 +70,28 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     )
     material = models.BooleanField(
         _("material change"),
-        default=False,
-        help_text=_("Customers must accept this version again before they shop on."),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Required for every version after the first; there is no default."),
     )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("short_name"),
         MultiFieldPanel(
-            [FieldPanel("effective_from"), FieldPanel("material"), FieldPanel("change_summary")],
+            [
+                FieldPanel("effective_from"),
+                FieldPanel("material", widget=material_widget),
+                FieldPanel("change_summary"),
+            ],
             heading=_("This publication"),
         ),
         FieldPanel("body"),
     ]
     parent_page_types = ["legal.LegalIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = LegalDocumentForm
 
     # Dates and the material flag are facts about a publication, the same in every language;
     # the body's numbers are kept out of translation by ClauseNumberBlock.
@@ -193,10 +203,19 @@ class LegalDocumentPage(RoutablePageMixin, Page):
             paths += [f"/versions/{number}/", f"/versions/{number}/json/"]
         return paths
 
+    # What Legal and translators need before approving: the draft as readers would get it,
+    # and the draft as a redline against the version in force.
+    preview_modes = [
+        ("", _("Working text")),
+        (CHANGES_PREVIEW, _("Changes against the version in force")),
+    ]
+
     def serve_preview(self, request, mode_name):
-        """Preview the working text (not a version): what would be frozen on publication."""
+        """Preview the working text (not a version): as frozen on publication, or as changes."""
         from . import views
 
+        if mode_name == CHANGES_PREVIEW:
+            return views.preview_changes(request, self)
         return views.preview(request, self)
 
 

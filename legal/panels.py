@@ -3,6 +3,7 @@ how far the translation and the customers' acceptances have got."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count
 from wagtail.admin.ui.components import Component
 from wagtail.models import Locale
@@ -51,6 +52,7 @@ class LegalDashboardPanel(Component):
                     "customers": customers,
                     "accepted_percent": round(100 * accepted / customers) if customers else 0,
                     "notices": notice_progress(latest) if latest and latest.number > 1 else None,
+                    "draft_languages": settings.LANGUAGES,
                 }
             )
         return {"documents": documents}

@@ -178,6 +178,48 @@ def preview(request, page):
     return TemplateResponse(request, "legal/legal_document_page.html", context)
 
 
+def preview_changes(request, page):
+    """The working text as a redline against the version in force, in the page's language.
+
+    Wagtail's preview panel (and wagtail-localize's translation preview) call this with the
+    unsaved form or translation state as ``page``.
+    """
+    language = page.locale.language_code
+    with translation.override(language):
+        context = {
+            "page": page,
+            "self": page,
+            "is_preview": True,
+            **draft_comparison_context(page, page.to_blocks(), request.GET.get("mode", "")),
+        }
+        return TemplateResponse(request, "legal/preview_changes.html", context).render()
+
+
+def draft_comparison_context(page, blocks: list[dict], mode: str) -> dict:
+    """``blocks`` (a draft) compared with the version in force in ``page``'s language.
+
+    Drafts change at every keystroke, so unlike frozen texts the result is not cached.
+    """
+    state = document_state(page)
+    old = version_text(state.in_force, page.locale.language_code) if state.in_force else None
+    if old is None:
+        return {"in_force": None, "old_text": None, "new_text": None, "diff": None}
+    return {"in_force": state.in_force, **blocks_comparison_context(old, blocks, mode)}
+
+
+def blocks_comparison_context(old: VersionText, blocks: list[dict], mode: str) -> dict:
+    """What the compare templates need for a frozen text against unfrozen ``blocks``."""
+    diff = diff_versions(old.blocks, blocks)
+    return {
+        "diff": diff,
+        "summary": diff.summary,
+        "groups": group_unchanged(diff),
+        "mode": "side" if mode == "side" else "inline",
+        "old_text": old,
+        "new_text": None,
+    }
+
+
 def texts_diff(old: VersionText, new: VersionText) -> DocumentDiff:
     """The comparison of two frozen texts; cached for good, since neither can ever change."""
     key = f"legal:diff:v1:{old.pk}:{new.pk}:{old.sha256[:16]}:{new.sha256[:16]}"

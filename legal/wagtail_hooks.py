@@ -11,7 +11,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.models import Page, PagePermissionTester
 
 from . import admin_urls, protection, review
-from .admin_views import VIEW_PERMISSION
+from .admin_views import DRAFT, VIEW_PERMISSION
 from .models import LegalDocumentPage
 
 
@@ -35,6 +35,19 @@ def legal_document_buttons(page, user, view_name, next_url=None):
             icon_name="resubmit",
             priority=61,
         )
+        # Where Legal approves or rejects: what the draft changes against the version in force.
+        yield Button(
+            _("Changes in the draft"),
+            url=draft_changes_url(page),
+            icon_name="edit",
+            priority=62,
+        )
+
+
+def draft_changes_url(page) -> str:
+    """The admin redline of ``page``'s working text against the version in force."""
+    language = page.locale.language_code
+    return reverse("legal_admin:compare", args=[page.pk]) + f"?b={DRAFT}&lang={language}"
 
 
 class LegalMenuItem(MenuItem):
