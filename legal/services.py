@@ -328,6 +328,19 @@ def publication_fields_are_spent(page: LegalDocumentPage) -> bool:
     return DocumentVersion.objects.filter(revision_id=latest_revision_id).exists()
 
 
+def translation_sources_sync(*, page: LegalDocumentPage) -> None:
+    """Bring the translations of a just-published source page up to date with its text.
+
+    What wagtail-localize's "Sync translated pages" does without publishing: the translation
+    editor then offers the new and changed segments at once, and the dashboard counts them.
+    """
+    source = TranslationSource.objects.filter(
+        object_id=page.translation_key, locale_id=page.locale_id
+    ).first()
+    if source is not None:
+        source.update_from_db()
+
+
 def frontend_purge(*, document: LegalDocumentPage) -> None:
     """Purge every language's pages of ``document`` from the HTTP front cache, if one is set."""
     from django.conf import settings

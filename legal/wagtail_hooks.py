@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Locale, Page, PagePermissionTester
 
 from . import admin_urls, protection, review
 from .admin_views import DRAFT, VIEW_PERMISSION
@@ -164,7 +164,12 @@ def register_break_glass(actions):
 
 @hooks.register("construct_homepage_panels")
 def add_legal_panel(request, panels):
-    if request.user.has_perm(VIEW_PERMISSION):
-        from .panels import LegalDashboardPanel
+    from .panels import LegalDashboardPanel
 
+    if request.user.has_perm(VIEW_PERMISSION):
         panels.append(LegalDashboardPanel(request))
+    elif any(
+        page.permissions_for_user(request.user).can_edit()
+        for page in LegalDocumentPage.objects.filter(locale=Locale.get_default())
+    ):
+        panels.append(LegalDashboardPanel(request, full=False))
