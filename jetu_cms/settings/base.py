@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "legal.middleware.PublicationErrorMiddleware",
+    "legal.middleware.RecordProtectionMiddleware",
 ]
 
 ROOT_URLCONF = "jetu_cms.urls"

@@ -84,6 +84,7 @@ def test_legal_approval_publishes_and_creates_the_version(client, editor, lawyer
     page = LegalDocumentPage.objects.get(pk=policy.pk)
     page.body = changed_body(page)
     page.material = True
+    page.change_summary = "Уточнён пункт 1.8."
     revision = page.save_revision(user=editor)
     workflow = page.get_workflow()
     workflow_state = workflow.start(page, editor)
