@@ -296,3 +296,11 @@ AXES_VERBOSE = False
 
 # Legal's approval publishes the page without Legal holding a publish permission.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "legal.workflows.publish_approved"
+
+
+# Background work (docs/background-work.md). Tasks are rows in the project's own database,
+# taken by any number of `manage.py db_worker` processes on any number of machines; Wagtail's
+# own tasks (reference index, front-cache purges) go through the same backend. Every e-mail
+# leaves through the outbox, which those workers send.
+INSTALLED_APPS += ["outbox", "django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
