@@ -5,6 +5,7 @@
 - Legal approve or reject changes in the "Legal approval" workflow, compare versions and
   read the consent ledger.
 - Shop managers see customers and orders.
+- Legal and Shop managers see the outgoing e-mail (what was sent to whom, what failed).
 
 Groups and model permissions are created by a data migration (home 0002); page permissions
 and the workflow need the pages, so ``roles_apply_to_pages`` runs from ``load_initial_data``.
@@ -29,6 +30,7 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("legal", "view_documentversion"),
         ("legal", "view_versiontext"),
         ("shop", "view_acceptance"),
+        ("outbox", "view_outgoingmessage"),
     ],
     SHOP_MANAGERS: [
         ("wagtailadmin", "access_admin"),
@@ -37,6 +39,7 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("shop", "view_orderline"),
         ("shop", "view_product"),
         ("shop", "change_product"),
+        ("outbox", "view_outgoingmessage"),
     ],
 }
 
