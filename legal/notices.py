@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -34,6 +35,7 @@ from .models import ChangeNotice, DocumentVersion, LegalDocumentPage, VersionTex
 logger = logging.getLogger("jetu.legal")
 
 BATCH_SIZE = 500
+FAN_OUT_EVERY = timedelta(minutes=5)  # how often the scheduler runs send_change_notices
 TEMPLATE = "legal/email/change_notice"
 # Class of the PostgreSQL advisory lock (with the batch's first id) that makes two tasks for
 # the same batch take turns; the second then finds nobody left to notify.
@@ -114,7 +116,7 @@ def notices_fan_out(
     from .tasks import notices_prepare
 
     results = []
-    with job_run("send_change_notices") as run:
+    with job_run("send_change_notices", every=FAN_OUT_EVERY) as run:
         documents = DocumentVersion.objects.values_list("document_id", flat=True).distinct()
         for document_pk in sorted(set(documents)):
             version = newest_announceable(document_pk)

@@ -89,6 +89,7 @@ class JobRun(models.Model):
     """When a periodic job last ran, for the dashboard's "overdue" warning."""
 
     name = models.CharField(_("job"), max_length=64, unique=True)
+    every = models.DurationField(_("runs every"))
     started_at = models.DateTimeField(_("last started at"))
     finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=255, blank=True)
@@ -100,3 +101,7 @@ class JobRun(models.Model):
 
     def __str__(self):
         return self.name
+
+    def is_overdue(self, now) -> bool:
+        """Not started for more than twice its interval (a missed run or two is noise)."""
+        return now - self.started_at > 2 * self.every

@@ -53,6 +53,7 @@ SMTP_TIMEOUT = 60  # seconds
 # takes it well before.
 SWEEP_AFTER = timedelta(minutes=2)
 SWEEP_LIMIT = 2000
+SWEEP_EVERY = timedelta(minutes=1)  # how often the scheduler runs outbox_sweep
 # Temporary failures are retried after 1, 2, 4 … minutes, at most 4 hours apart: about a day.
 MAX_ATTEMPTS = 12
 MAX_DELAY = timedelta(hours=4)
@@ -349,14 +350,18 @@ def outbox_sweep(*, limit: int = SWEEP_LIMIT) -> int:
 
 
 @contextmanager
-def job_run(name: str):
+def job_run(name: str, *, every: timedelta):
     """Record when the periodic job ``name`` started and finished (the dashboard shows it).
+
+    Args:
+        every: how often the scheduler runs it; the dashboard warns when a run is overdue.
 
     Yields a dict; whatever the job puts under ``"outcome"`` is recorded as its outcome.
     """
     started = timezone.now()
     JobRun.objects.update_or_create(
-        name=name, defaults={"started_at": started, "finished_at": None, "outcome": ""}
+        name=name,
+        defaults={"every": every, "started_at": started, "finished_at": None, "outcome": ""},
     )
     result: dict = {}
     yield result

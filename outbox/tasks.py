@@ -15,6 +15,6 @@ def outbox_send(message_ids: list[int]) -> dict:
 @task()
 def outbox_sweep() -> int:
     """Re-enqueue overdue pending messages; scheduled every minute or so."""
-    with services.job_run("outbox_sweep") as run:
+    with services.job_run("outbox_sweep", every=services.SWEEP_EVERY) as run:
         run["outcome"] = count = services.outbox_sweep()
     return count

@@ -13,3 +13,11 @@ register_permission_policy(OutgoingMessage, ViewOnlyPermissionPolicy(OutgoingMes
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return OutgoingMessageViewSet("outbox_messages", url_prefix="outbox")
+
+
+@hooks.register("construct_homepage_panels")
+def add_background_work_panel(request, panels):
+    if request.user.has_perm("outbox.view_outgoingmessage"):
+        from .panels import BackgroundWorkPanel
+
+        panels.append(BackgroundWorkPanel())

@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=64, unique=True, verbose_name='job')),
+                ('every', models.DurationField(verbose_name='runs every')),
                 ('started_at', models.DateTimeField(verbose_name='last started at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='last finished at')),
                 ('outcome', models.CharField(blank=True, max_length=255, verbose_name='outcome')),
