@@ -386,10 +386,11 @@ class VersionText(AppendOnlyModel):
 
 
 class ChangeNotice(models.Model):
-    """The record that one customer was told about one version (sent once, never again).
+    """The record that one customer is told about one version, with the e-mail that tells them.
 
-    Created in the same transaction that sends the e-mail, so a crash mid-batch leaves either
-    a sent mail with its record or neither; a rerun sends exactly the missing ones.
+    Written in the same transaction as its outbox message (``legal.notices``), so a notice
+    exists if and only if its e-mail is queued; the message's status says whether it went.
+    Unique per (version, customer): nobody is told about the same version twice.
     """
 
     version = models.ForeignKey(
@@ -402,7 +403,16 @@ class ChangeNotice(models.Model):
         verbose_name=_("customer"),
     )
     language = models.CharField(_("language"), max_length=8)
-    sent_at = models.DateTimeField(_("sent at"))
+    created_at = models.DateTimeField(_("recorded at"))
+    message = models.OneToOneField(
+        "outbox.OutgoingMessage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("e-mail"),
+        help_text=_("Empty for notices sent before e-mail went through the outbox."),
+    )
 
     class Meta:
         verbose_name = _("change notice")

@@ -406,3 +406,10 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = WAGTAILIMAGES_MAX_UPLOAD_SIZE
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # Uploads up to this size stay in memory, larger ones go to a temporary file (not a limit).
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+
+# Background work (docs/background-work.md). Tasks are rows in the project's own database,
+# taken by any number of `manage.py db_worker` processes on any number of machines; Wagtail's
+# own tasks (reference index, front-cache purges) go through the same backend. Every e-mail
+# leaves through the outbox, which those workers send.
+INSTALLED_APPS += ["outbox", "django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
