@@ -6,3 +6,6 @@ class ConsentLogConfig(AppConfig):
 
     name = "consent_log"
     verbose_name = "Consent transparency log"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the signing key check)

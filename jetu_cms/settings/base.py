@@ -296,3 +296,11 @@ AXES_VERBOSE = False
 
 # Legal's approval publishes the page without Legal holding a publish permission.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "legal.workflows.publish_approved"
+
+# Consent transparency log (consent_log/, docs/consent-log.md): the operator's Ed25519 key that
+# signs tree heads, as a PEM value or a path. Without either, production refuses to start;
+# development and tests generate CONSENT_LOG_DEV_KEY_FILE (git-ignored) on first use.
+INSTALLED_APPS += ["consent_log"]
+CONSENT_LOG_SIGNING_KEY = os.environ.get("CONSENT_LOG_SIGNING_KEY", "")
+CONSENT_LOG_SIGNING_KEY_FILE = os.environ.get("CONSENT_LOG_SIGNING_KEY_FILE", "")
+CONSENT_LOG_DEV_KEY_FILE = None

@@ -15,3 +15,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # The test client's login() authenticates without a request, which django-axes refuses;
 # throttling has its own tests that switch it back on.
 AXES_ENABLED = False
+
+# The consent log signs with a generated, git-ignored key (as in development).
+CONSENT_LOG_DEV_KEY_FILE = BASE_DIR / ".consent-log-key.pem"  # noqa: F405
