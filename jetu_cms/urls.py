@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz),
+    path("consent-log/", include("consent_log.urls")),
 ]
 
 # Every public page lives under a language prefix (/ru/…, /kk/…). "/" itself matches nothing
