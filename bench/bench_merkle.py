@@ -92,34 +92,16 @@ def proofs() -> dict:
 def verify_all() -> dict:
     """What a full audit does: every leaf from its row, the root from every leaf."""
     from consent_log import leaves, merkle, selectors, signing
-    from consent_log.models import Leaf, LeafKind
-    from consent_log.services import ACCEPTANCE_FIELDS, TEXT_FIELDS
-    from legal.models import VersionText
-    from shop.models import Acceptance
+    from consent_log.models import Leaf
+    from consent_log.services import SOURCES
 
     jetu_verify = _verifier()
     started = time.perf_counter()
     expected = {}
-    for model, kind, fields, encode, record in (
-        (
-            VersionText,
-            LeafKind.VERSION_TEXT,
-            TEXT_FIELDS,
-            leaves.version_text_leaf,
-            leaves.LoggedVersionText,
-        ),
-        (
-            Acceptance,
-            LeafKind.ACCEPTANCE,
-            ACCEPTANCE_FIELDS,
-            leaves.acceptance_leaf,
-            leaves.LoggedAcceptance,
-        ),
-    ):
-        rows = model.objects.order_by("pk").values_list(*fields.values())
-        for row in rows.iterator(chunk_size=20_000):
-            leaf = encode(record(**dict(zip(fields, row, strict=True))))
-            expected[kind, row[0]] = merkle.leaf_hash(leaves.encode(leaf))
+    for source in SOURCES:
+        for row in source.rows().iterator(chunk_size=20_000):
+            record = source.record._make(row)
+            expected[source.kind, record.id] = merkle.leaf_hash(leaves.encode(source.leaf(record)))
     mismatches = 0
     size, frontier = 0, []
     chunk = []

@@ -11,7 +11,7 @@ from django.db import DatabaseError, InternalError, connection, connections, tra
 
 from consent_log import leaves, selectors, signing
 from consent_log.models import Leaf, LeafKind, Node, TreeHead
-from consent_log.services import log_seal
+from consent_log.services import SOURCES, log_seal
 from legal.models import ImmutableRecordError, VersionText
 from shop.models import Acceptance, Customer, User
 from tests.conftest import postgres_only
@@ -63,6 +63,11 @@ def logged_records() -> list[bytes]:
             )
         result.append(leaves.encode(record))
     return result
+
+
+def test_each_source_reads_its_columns_in_its_records_order():
+    for source in SOURCES:
+        assert tuple(source.fields) == source.record._fields
 
 
 def published(head: TreeHead) -> dict:
