@@ -93,3 +93,31 @@ class TreeHead(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.size} @ {self.timestamp:%Y-%m-%d %H:%M:%S}"
+
+
+class Gap(AppendOnlyModel):
+    """Ids the sequencer stepped over: taken by a transaction not committed yet (or never).
+
+    A record's id is taken at insert but seen only at commit, so a lower id can turn up after
+    a higher one was logged. The sequencer looks for such late records only among the gaps it
+    noticed recently (``consent_log.services.GAP_WINDOW``), never by scanning the whole table.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=LeafKind.choices)
+    first_id = models.BigIntegerField(_("first missing id"))
+    last_id = models.BigIntegerField(_("last missing id"))
+    noticed_at = models.DateTimeField(_("noticed at"))
+
+    class Meta:
+        verbose_name = _("gap in ids")
+        verbose_name_plural = _("gaps in ids")
+        default_permissions = ()
+        indexes = [models.Index(fields=["kind", "noticed_at"], name="consent_log_gap_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_id__lte=models.F("last_id")), name="consent_log_gap_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.first_id}–{self.last_id}"

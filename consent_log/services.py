@@ -9,23 +9,31 @@ stores the subtrees they complete and signs the new tree head, all in one transa
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from legal.models import VersionText
 from shop.models import Acceptance
 
 from . import leaves, merkle, signing
-from .models import Leaf, LeafKind, Node, TreeHead
+from .models import Gap, Leaf, LeafKind, Node, TreeHead
 from .selectors import log_size, stored_nodes
 
 # PostgreSQL advisory lock serialising sequencers ("jetu-log"); SQLite's IMMEDIATE
 # transactions (settings) already let one writer in at a time.
 SEQUENCER_LOCK_KEY = int.from_bytes(b"jetu-log", "big")
 DEFAULT_BATCH = 10_000
+# The longest a committed record may wait for its leaf: the sequencer runs every few seconds;
+# consent_verify reports records older than this that are still not logged.
+MAX_SEAL_DELAY = timedelta(seconds=60)
+# How long a skipped id is watched for a late commit. Request transactions end within the
+# worker timeout (30 s); a record committed later still is reported by consent_verify and
+# logged by `consent_log_seal --full`.
+GAP_WINDOW = timedelta(minutes=10)
 
 TEXT_FIELDS = {
     "id": "id",
@@ -103,24 +111,58 @@ SOURCES = (
 )
 
 
-def pending_records(*, batch: int) -> list[tuple[str, int, dict]]:
-    """The next committed records without a leaf, in log order: (kind, id, leaf).
+def id_gaps(after: int, ids: list[int]) -> list[tuple[int, int]]:
+    """The runs of ids missing between ``after`` and the ascending ``ids`` (pure)."""
+    gaps = []
+    for current in ids:
+        if current > after + 1:
+            gaps.append((after + 1, current - 1))
+        after = current
+    return gaps
 
-    Texts come before acceptances, each in id order, so a text is always logged no later than
-    the acceptances of it. Ids, not a high-water mark, decide what is pending: a record whose
-    transaction commits late (a lower id after a higher one) is still found.
+
+def pending_records(*, batch: int, full: bool = False) -> tuple[list, list[Gap]]:
+    """The next committed records without a leaf, in log order, and the gaps they leave.
+
+    Returns ``([(kind, id, leaf), …], [new Gap, …])``. Per kind (texts first, so a text is
+    logged no later than the acceptances of it): late records first — those in a gap noticed
+    within ``GAP_WINDOW`` that have committed since — then records above the highest id logged,
+    in id order. Both are index lookups, whatever the size of the tables. ``full`` looks for
+    unlogged records among all ids instead (slow; for repairs after ``consent_verify``).
     """
-    pending = []
+    now = timezone.now()
+    pending, gaps = [], []
     for source in SOURCES:
         limit = batch - len(pending)
         if limit <= 0:
             break
         logged = Leaf.objects.filter(kind=source.kind, object_id=OuterRef("pk"))
         unlogged = source.model.objects.filter(~Exists(logged))
-        for row in source.rows(unlogged)[:limit]:
+        highest = (
+            Leaf.objects.filter(kind=source.kind)
+            .order_by("-object_id")
+            .values_list("object_id", flat=True)
+            .first()
+            or 0
+        )
+        if full:
+            late = unlogged
+        else:
+            recent = Gap.objects.filter(kind=source.kind, noticed_at__gte=now - GAP_WINDOW)
+            ranges = Q()
+            for first, last in recent.values_list("first_id", "last_id"):
+                ranges |= Q(pk__range=(first, last))
+            late = unlogged.filter(ranges) if ranges else unlogged.none()
+        rows = list(source.rows(late.filter(pk__lte=highest))[:limit])
+        fresh = list(source.rows(source.model.objects.filter(pk__gt=highest))[: limit - len(rows)])
+        gaps += [
+            Gap(kind=source.kind, first_id=first, last_id=last, noticed_at=now)
+            for first, last in id_gaps(highest, [row[0] for row in fresh])
+        ]
+        for row in rows + fresh:
             record = source.record._make(row)
             pending.append((source.kind, record.id, source.leaf(record)))
-    return pending
+    return pending, gaps
 
 
 def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
@@ -150,11 +192,12 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
 
 
 @transaction.atomic
-def log_seal(*, batch: int = DEFAULT_BATCH) -> SealResult:
+def log_seal(*, batch: int = DEFAULT_BATCH, full: bool = False) -> SealResult:
     """Log up to ``batch`` committed, not yet logged records and sign the new tree head.
 
     Safe to run from several processes at once: sequencers take turns (a PostgreSQL advisory
-    lock, or SQLite's single writer), and each sees what the previous one committed.
+    lock, or SQLite's single writer), and each sees what the previous one committed. ``full``
+    looks for unlogged records among all ids, not only recent gaps (see ``pending_records``).
 
     Returns:
         How many leaves were appended and the new signed head (None when nothing was pending).
@@ -164,7 +207,8 @@ def log_seal(*, batch: int = DEFAULT_BATCH) -> SealResult:
     """
     signing.signing_key()  # fail before touching anything when the key is missing
     _sequencer_lock()
-    pending = pending_records(batch=batch)
+    pending, gaps = pending_records(batch=batch, full=full)
+    Gap.objects.bulk_create(gaps)
     if not pending:
         return SealResult(0, None)
     size = log_size()

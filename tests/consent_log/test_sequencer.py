@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import secrets
 import threading
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, InternalError, connection, connections, transaction
+from django.utils import timezone
 
 from consent_log import leaves, selectors, signing
 from consent_log.models import Leaf, LeafKind, Node, TreeHead
-from consent_log.services import SOURCES, log_seal
+from consent_log.services import GAP_WINDOW, SOURCES, id_gaps, log_seal
 from legal.models import ImmutableRecordError, VersionText
 from shop.models import Acceptance, Customer, User
 from tests.conftest import postgres_only
@@ -173,6 +176,24 @@ def test_a_record_committed_late_with_a_lower_id_is_still_logged(db):
         .values_list("object_id", flat=True)
     )
     assert logged == [like.pk, higher.pk, lower.pk]
+
+
+def test_a_record_later_than_the_gap_window_waits_for_a_full_sweep(db):
+    (customer,) = customers(1)
+    like = Acceptance.objects.get(customer=customer)
+    _acceptance_with_id(like.pk + 100, like)
+    log_seal()
+    lower = _acceptance_with_id(like.pk + 50, like)
+    with time_machine.travel(timezone.now() + GAP_WINDOW + timedelta(seconds=1)):
+        assert log_seal().appended == 0
+        assert log_seal(full=True).appended == 1
+    assert Leaf.objects.filter(kind=LeafKind.ACCEPTANCE, object_id=lower.pk).exists()
+
+
+def test_id_gaps_are_the_missing_runs():
+    assert id_gaps(0, [1, 2, 3]) == []
+    assert id_gaps(4, [7, 8, 12]) == [(5, 6), (9, 11)]
+    assert id_gaps(10, []) == []
 
 
 def test_the_log_cannot_be_changed_through_the_application(db):

@@ -14,14 +14,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="leaves per head")
         parser.add_argument(
+            "--full",
+            action="store_true",
+            help="look for unlogged records among all ids (after consent_verify reported some)",
+        )
+        parser.add_argument(
             "--every", type=float, metavar="SECONDS", help="keep running, sealing this often"
         )
 
-    def handle(self, *args, batch, every, **options):
+    def handle(self, *args, batch, every, full, **options):
         while True:
             total, head = 0, None
             while True:
-                result = log_seal(batch=batch)
+                result = log_seal(batch=batch, full=full)
                 if not result.appended:
                     break
                 total, head = total + result.appended, result.head
