@@ -413,3 +413,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # leaves through the outbox, which those workers send.
 INSTALLED_APPS += ["outbox", "django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Consent transparency log (consent_log/, docs/consent-log.md): the operator's Ed25519 key that
+# signs tree heads, as a PEM value or a path. Without either, production refuses to start;
+# development and tests generate CONSENT_LOG_DEV_KEY_FILE (git-ignored) on first use.
+INSTALLED_APPS += ["consent_log"]
+CONSENT_LOG_SIGNING_KEY = os.environ.get("CONSENT_LOG_SIGNING_KEY", "")
+CONSENT_LOG_SIGNING_KEY_FILE = os.environ.get("CONSENT_LOG_SIGNING_KEY_FILE", "")
+CONSENT_LOG_DEV_KEY_FILE = None

@@ -20,3 +20,6 @@ AXES_ENABLED = False
 # API as production and sees the result without a worker. The outbox enqueues on commit, so
 # tests still see that nothing is sent before the fact commits (captureOnCommitCallbacks).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The consent log signs with a generated, git-ignored key (as in development).
+CONSENT_LOG_DEV_KEY_FILE = BASE_DIR / ".consent-log-key.pem"  # noqa: F405
