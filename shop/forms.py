@@ -12,13 +12,19 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .emails import absolute_url, letter_language, send_customer_email
-from .models import MAX_QUANTITY, Language, Product, User
+from .models import MAX_QUANTITY, Language, Order, Product, User
 from .phone import InvalidPhoneError, normalise_phone
 from .selectors import email_taken
-from .services import EmailTakenError, InvalidPhoneNumberError
+from .services import (
+    DELIVERY_REQUIRED,
+    PAYMENT_REQUIRED,
+    EmailTakenError,
+    InvalidPhoneNumberError,
+)
 
 # Product ids are 64-bit; a longer number is tampering and must not reach the database.
 MAX_ID = 2**63 - 1
@@ -348,20 +354,77 @@ class EmailAuthenticationForm(AuthenticationForm):
         return (self.cleaned_data.get("username") or "").strip().lower()
 
 
+def _choice_label(title, hint):
+    return format_html(
+        '<span class="choice__title">{}</span> <span class="choice__hint">{}</span>',
+        capfirst(title),
+        hint,
+    )
+
+
+DELIVERY_HINTS = {
+    Order.Delivery.COURIER: _("Almaty only. The courier calls before coming."),
+    Order.Delivery.PICKUP: _(
+        "Almaty, Rakhat microdistrict, Kultobe Street, 4. We call you when the order is ready."
+    ),
+    Order.Delivery.KAZPOST: _("You collect the parcel at your post office."),
+}
+PAYMENT_HINTS = {
+    Order.Payment.CASH: _("To the courier, at the pick-up point or at the post office."),
+    Order.Payment.CARD: _("The courier, the pick-up point and the post office take cards."),
+}
+
+
 class CheckoutForm(PolicyAcceptanceMixin):
+    delivery_method = forms.ChoiceField(
+        label=_("How should the order reach you?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": DELIVERY_REQUIRED,
+            "invalid_choice": DELIVERY_REQUIRED,
+        },
+    )
+    payment_method = forms.ChoiceField(
+        label=_("How will you pay on receipt?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": PAYMENT_REQUIRED, "invalid_choice": PAYMENT_REQUIRED},
+    )
     delivery_address = forms.CharField(
         label=_("Delivery address"),
         max_length=500,
+        required=False,
+        help_text=_("For the courier and Kazpost: city, street, house, flat."),
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
-        error_messages={"required": _("Enter the delivery address.")},
     )
 
-    field_order = ["delivery_address", "accept_policy", "policy_version"]
+    field_order = [
+        "delivery_method",
+        "delivery_address",
+        "payment_method",
+        "accept_policy",
+        "policy_version",
+    ]
 
     def __init__(self, *args, needs_acceptance: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not needs_acceptance:
             del self.fields["accept_policy"]
+        # Built per form, in the customer's language.
+        self.fields["delivery_method"].choices = [
+            (value, _choice_label(label, DELIVERY_HINTS[value]))
+            for value, label in Order.Delivery.choices
+        ]
+        self.fields["payment_method"].choices = [
+            (value, _choice_label(label, PAYMENT_HINTS[value]))
+            for value, label in Order.Payment.choices
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        method = cleaned.get("delivery_method")
+        if method and method != Order.Delivery.PICKUP and not cleaned.get("delivery_address"):
+            self.add_error("delivery_address", _("Enter the delivery address."))
+        return cleaned
 
 
 QUANTITY_ERRORS = {

@@ -11,22 +11,34 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.images import ImageFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
+from wagtail.models import Locale
 
 from legal.models import DocumentVersion, VersionText
 from legal.selectors import VersionInfo, document_state, policy_page_for_language
 
-from . import emails, ledger, tokens
-from .catalogue import SEED_PRODUCTS
+from . import customer_mail, emails, ledger, tokens
+from .catalogue import SEED_PRODUCTS, seed_image_path
 from .consent import consent_status
 from .http import client_ip, user_agent
-from .models import MAX_QUANTITY, Acceptance, Customer, Order, OrderLine, Product, User
+from .models import (
+    MAX_QUANTITY,
+    Acceptance,
+    Customer,
+    Order,
+    OrderLine,
+    Product,
+    User,
+    default_language,
+)
 from .phone import InvalidPhoneError, normalise_phone
-from .selectors import email_taken
+from .selectors import email_taken, products_in_language
 
 # Key of the PostgreSQL advisory lock that serialises writes to the consent ledger ("jetu"+1).
 LEDGER_LOCK_KEY = 0x6A657475_01
@@ -85,6 +97,10 @@ class InvalidPhoneNumberError(ShopError):
     default_message = _(
         "Enter a Kazakhstan phone number, for example +7 701 123 45 67 or 8 (701) 123-45-67."
     )
+
+
+DELIVERY_REQUIRED = _("Choose how the order should reach you: courier, pick-up point or Kazpost.")
+PAYMENT_REQUIRED = _("Choose how you will pay when you receive the order: in cash or by card.")
 
 
 def _phone(raw: str) -> str:
@@ -155,13 +171,14 @@ def customer_register(
     )
     customer.full_clean()
     customer.save()
-    acceptance_record(
+    acceptance = acceptance_record(
         customer=customer,
         version=version,
         language=language,
         request=request,
         channel=Acceptance.Channel.REGISTRATION,
     )
+    customer_mail.registration_mail(customer=customer, acceptance=acceptance)
     return customer
 
 
@@ -296,6 +313,7 @@ def customer_anonymise(*, customer: Customer) -> Customer:
     if customer.is_anonymised:
         return customer
     user = customer.user
+    customer_mail.account_closed_mail(customer=customer, email=user.email)
     user.email = f"anonymised-{user.pk}@invalid"
     user.first_name = ""
     user.last_name = ""
@@ -427,31 +445,42 @@ def order_place(
     *,
     customer: Customer,
     quantities: dict[int, int],
+    delivery_method: str,
+    payment_method: str,
     delivery_address: str,
     language: str,
     shown_version: VersionInfo | None,
     accept_policy: bool,
     request: HttpRequest | None,
 ) -> Order:
-    """Place an order for the cart's contents at today's prices.
+    """Place an order for the cart's contents at today's prices, to be paid on receipt.
 
     If the customer has not accepted the policy version in force, ``accept_policy`` must be
     set (the checkout's checkbox) and the acceptance is recorded with the order.
 
     Args:
         quantities: product id → quantity, as the cart holds them.
+        delivery_method: one of ``Order.Delivery``; a pick-up needs no address.
+        payment_method: one of ``Order.Payment`` (cash or card, on receipt).
+        language: the customer's language; order lines keep the names in it.
         shown_version: the version linked next to the checkout's checkbox, if one was shown.
 
     Raises:
         EmptyCartError, ProductUnavailableError, AcceptanceRequiredError, PolicyChangedError,
-        ShopError (no delivery address, bad quantity).
+        ShopError (no delivery method, payment or address, bad quantity).
     """
     if not quantities:
         raise EmptyCartError
     if any(not 1 <= quantity <= MAX_QUANTITY for quantity in quantities.values()):
         raise ShopError(_("Each quantity must be between 1 and %(max)d.") % {"max": MAX_QUANTITY})
+    if delivery_method not in Order.Delivery.values:
+        raise ShopError(DELIVERY_REQUIRED)
+    if payment_method not in Order.Payment.values:
+        raise ShopError(PAYMENT_REQUIRED)
     address = (delivery_address or "").strip()
-    if not address:
+    if delivery_method == Order.Delivery.PICKUP:
+        address = ""
+    elif not address:
         raise ShopError(_("Enter the delivery address."))
     products = Product.objects.active().in_bulk(list(quantities))
     if len(products) != len(quantities):
@@ -477,17 +506,20 @@ def order_place(
         )
     order = Order(
         customer=customer,
+        delivery_method=delivery_method,
+        payment_method=payment_method,
         delivery_address=address,
         total=sum(products[pk].price * quantity for pk, quantity in quantities.items()),
         policy_version_id=in_force.pk,
     )
     order.full_clean()
     order.save()
+    names = {item.pk: item.name for item in products_in_language(products.values(), language)}
     lines = [
         OrderLine(
             order=order,
             product=products[pk],
-            product_name=products[pk].name_in(language),
+            product_name=names[pk],
             quantity=quantity,
             unit_price=products[pk].price,
         )
@@ -496,6 +528,7 @@ def order_place(
     for line in lines:
         line.full_clean()
     OrderLine.objects.bulk_create(lines)
+    customer_mail.order_confirmation_mail(order=order)
     return order
 
 
@@ -504,15 +537,41 @@ def order_place(
 
 
 @transaction.atomic
-def product_seed() -> int:
-    """Create the starter catalogue's products that are missing; returns how many were made.
+def product_seed() -> list[Product]:
+    """Create the starter catalogue's products that are missing, with their illustrations.
 
-    Idempotent: products are matched by slug and existing ones are left as editors left them.
+    Idempotent: products are matched by slug and existing ones are left as editors left them,
+    except that a seeded product without an image gets its illustration. Only the source
+    rows are made here; their translations go through wagtail-localize.
+
+    Returns:
+        The products created.
     """
-    created = 0
+    source = Locale.objects.get(language_code=default_language())
+    created = []
     for position, data in enumerate(SEED_PRODUCTS, start=1):
-        _product, was_created = Product.objects.get_or_create(
-            slug=data["slug"], defaults={**data, "sort_order": position}
+        texts = data["texts"][source.language_code]
+        product, was_created = Product.objects.get_or_create(
+            slug=data["slug"],
+            locale=source,
+            defaults={"price": data["price"], "sort_order": position, **texts},
         )
-        created += was_created
+        if product.image_id is None:
+            product.image = _seed_image(data["slug"], title=texts["name"])
+            product.save(update_fields=["image"])
+        if was_created:
+            created.append(product)
     return created
+
+
+def _seed_image(slug: str, *, title: str):
+    # Matched by file name, so a second run reuses the image a first run uploaded.
+    Image = get_image_model()
+    path = seed_image_path(slug)
+    existing = Image.objects.filter(file__startswith=f"original_images/{path.stem}").first()
+    if existing is not None:
+        return existing
+    with path.open("rb") as handle:
+        image = Image(title=title, file=ImageFile(handle, name=path.name))
+        image.save()
+    return image

@@ -53,6 +53,7 @@ personal_urlpatterns = [
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
+    path("products/<slug:slug>/", views.product, name="product"),
     path("cart/add/", views.cart_add, name="cart_add"),
     path("cart/update/", views.cart_update, name="cart_update"),
     path("cart/remove/", views.cart_remove, name="cart_remove"),

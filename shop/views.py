@@ -121,12 +121,21 @@ def customer_required(view):
 
 @require_GET
 def catalogue(request):
-    return _render(request, "shop/catalogue.html", {"products": selectors.catalogue()})
+    products = selectors.catalogue(_language(request))
+    return _render(request, "shop/catalogue.html", {"products": products})
+
+
+@require_GET
+def product(request, slug: str):
+    item = selectors.product_on_sale(slug, _language(request))
+    if item is None:
+        raise Http404
+    return _render(request, "shop/product.html", {"product": item})
 
 
 @require_GET
 def cart(request):
-    summary = selectors.cart_summary(Cart(request.session))
+    summary = selectors.cart_summary(Cart(request.session), _language(request))
     return _render(request, "shop/cart.html", {"summary": summary})
 
 
@@ -143,7 +152,8 @@ def cart_add(request):
     except CartFullError:
         messages.error(request, _("Your cart is full. Place an order for what is in it first."))
         return redirect(back)
-    messages.success(request, _("“%(name)s” is in your cart.") % {"name": product.name})
+    (shown,) = selectors.products_in_language([product], _language(request))
+    messages.success(request, _("“%(name)s” is in your cart.") % {"name": shown.name})
     return redirect(back)
 
 
@@ -182,11 +192,11 @@ def cart_remove(request):
 @require_http_methods(["GET", "POST"])
 def checkout(request, customer):
     cart_ = Cart(request.session)
-    summary = selectors.cart_summary(cart_)
+    language = _language(request)
+    summary = selectors.cart_summary(cart_, language)
     if not summary.lines:
         messages.error(request, str(services.EmptyCartError.default_message))
         return redirect("shop:cart")
-    language = _language(request)
     policy = selectors.policy_for_language(language)
     if policy is None or policy.in_force is None:
         return _unavailable(request)
@@ -203,6 +213,8 @@ def checkout(request, customer):
             order = services.order_place(
                 customer=customer,
                 quantities=summary.quantities(),
+                delivery_method=form.cleaned_data["delivery_method"],
+                payment_method=form.cleaned_data["payment_method"],
                 delivery_address=form.cleaned_data["delivery_address"],
                 language=language,
                 shown_version=policy.in_force if shown == policy.in_force.pk else None,

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.frontend_cache",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "legal.middleware.PublicationErrorMiddleware",
+    "legal.middleware.RecordProtectionMiddleware",
 ]
 
 ROOT_URLCONF = "jetu_cms.urls"
@@ -155,6 +159,8 @@ LANGUAGES = [
     ("kk", "Қазақша"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no Kazakh formats ("Жел. 1, 2026, 12:01 Т.Қ."); ours are in jetu_cms/formats/.
+FORMAT_MODULE_PATH = ["jetu_cms.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
@@ -163,7 +169,9 @@ USE_TZ = True
 LEGAL_REQUIRED_LANGUAGES = ["ru", "kk"]
 
 WAGTAIL_I18N_ENABLED = True
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Named in the admin's own language (one language per screen); the public language switcher
+# keeps the autonyms of LANGUAGES.
+WAGTAIL_CONTENT_LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh"))]
 # Editors work in Russian; Wagtail ships no Kazakh admin translation.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ru", "Русский")]
 WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
@@ -398,3 +406,18 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = WAGTAILIMAGES_MAX_UPLOAD_SIZE
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # Uploads up to this size stay in memory, larger ones go to a temporary file (not a limit).
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+
+# Background work (docs/background-work.md). Tasks are rows in the project's own database,
+# taken by any number of `manage.py db_worker` processes on any number of machines; Wagtail's
+# own tasks (reference index, front-cache purges) go through the same backend. Every e-mail
+# leaves through the outbox, which those workers send.
+INSTALLED_APPS += ["outbox", "django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Consent transparency log (consent_log/, docs/consent-log.md): the operator's Ed25519 key that
+# signs tree heads, as a PEM value or a path. Without either, production refuses to start;
+# development and tests generate CONSENT_LOG_DEV_KEY_FILE (git-ignored) on first use.
+INSTALLED_APPS += ["consent_log"]
+CONSENT_LOG_SIGNING_KEY = os.environ.get("CONSENT_LOG_SIGNING_KEY", "")
+CONSENT_LOG_SIGNING_KEY_FILE = os.environ.get("CONSENT_LOG_SIGNING_KEY_FILE", "")
+CONSENT_LOG_DEV_KEY_FILE = None

@@ -1,12 +1,14 @@
 """My account (clause 4.2.1): see and edit my data, my consents, download it, close it."""
 
 import json
+import re
 
+import pytest
 from django.test import Client
 
 from shop.models import Acceptance, Customer, Order
 from shop.services import ledger_verify
-from tests.shop.shop_helpers import PASSWORD, make_customer, t, text_of
+from tests.shop.shop_helpers import PASSWORD, checkout_data, make_customer, t, text_of
 
 
 def profile(**changes):
@@ -24,7 +26,7 @@ def profile(**changes):
 
 def place_order(client, product, address="Алматы, ул. Абая 1, кв. 2"):
     client.post("/ru/shop/cart/add/", {"product": product.pk, "quantity": 1})
-    client.post("/ru/shop/checkout/", {"delivery_address": address})
+    client.post("/ru/shop/checkout/", checkout_data(address))
 
 
 def test_my_account_shows_my_data_and_consent(customer_client):
@@ -83,8 +85,12 @@ def test_i_can_download_everything_you_keep_about_me(customer_client, customer, 
     data = json.loads(response.content)
     assert data["profile"]["email"] == "aigerim@example.kz"
     assert data["profile"]["surname"] == "Серикова"
-    assert data["orders"][0]["lines"][0]["product"] == products[0].name_ru
+    assert data["orders"][0]["lines"][0]["product"] == products[0].name
     assert data["orders"][0]["privacy_policy_version"] == 1
+    assert (data["orders"][0]["delivery_method"], data["orders"][0]["payment_method"]) == (
+        "courier",
+        "cash",
+    )
     acceptance = data["acceptances"][0]
     assert acceptance["privacy_policy_version"] == 1
     assert acceptance["channel"] == "registration"
@@ -155,3 +161,23 @@ def test_my_account_lists_my_orders_only(customer_client, customer, products):
     assert f'href="/ru/shop/orders/{mine.pk}/"' in (
         customer_client.get("/ru/shop/account/").content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "language", "shown"),
+    [
+        ("new", "ru", "новый"),
+        ("shipped", "kk", "жөнелтілді"),
+        ("cancelled", "kk", "күші жойылды"),
+        ("cancelled", "ru", "отменён"),
+    ],
+)
+def test_my_orders_show_their_status(customer_client, customer, products, status, language, shown):
+    place_order(customer_client, products[0])
+    order = Order.objects.get(customer=customer)
+    Order.objects.filter(pk=order.pk).update(status=status)
+    account = customer_client.get(f"/{language}/shop/account/").content.decode()
+    row = re.search(rf'href="/{language}/shop/orders/{order.pk}/".*?</tr>', account, re.S).group(0)
+    assert re.search(rf'class="order-status order-status--{status}">{shown}<', row)
+    detail = text_of(customer_client.get(f"/{language}/shop/orders/{order.pk}/"))
+    assert f"{t('Status', language)} {shown}" in detail
