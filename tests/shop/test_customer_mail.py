@@ -6,7 +6,7 @@ from django.core import mail
 from legal.models import VersionText
 from outbox.models import OutgoingMessage, Purpose
 from shop.models import Customer
-from tests.shop.shop_helpers import make_customer, registration_data
+from tests.shop.shop_helpers import PASSWORD, make_customer, registration_data
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_closing_the_account_tells_the_old_address_and_then_forgets_it(
     client.force_login(customer.user)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/{language}/shop/account/close/", {"email": "aigerim@example.kz"})
+        client.post(f"/{language}/shop/account/close/", {"current_password": PASSWORD})
     message = only_mail_to("aigerim@example.kz")
     subject, sentence = WORDING["closed"][language]
     assert message.subject == subject
