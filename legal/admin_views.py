@@ -13,9 +13,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, TaskState
 
+from .comparison import comparison_context
 from .models import DocumentVersion, LegalDocumentPage, VersionText
 from .selectors import document_state
-from .views import comparison_context
 
 VIEW_PERMISSION = "legal.view_documentversion"
 

@@ -11,8 +11,10 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
+
 from .blocks import LegalBodyBlock
-from .rendering import clean_rich_text
+from .html_policy import clean_rich_text
 
 
 class LegalIndexPage(Page):
@@ -29,8 +31,18 @@ class LegalIndexPage(Page):
         verbose_name = _("legal section")
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import document_state
+
         context = super().get_context(request, *args, **kwargs)
-        context["documents"] = self.get_children().live().specific().order_by("path")
+        pages = self.get_children().live().specific().order_by("path")
+        context["documents"] = [
+            {
+                "page": page,
+                "in_force": document_state(page, cached=True).in_force,
+                "archive_url": page.get_url(request) + page.reverse_subpage("archive"),
+            }
+            for page in pages
+        ]
         return context
 
 
@@ -191,40 +203,6 @@ class LegalDocumentPage(RoutablePageMixin, Page):
         from . import views
 
         return views.preview(request, self)
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk updates and deletes are refused: legal evidence is append-only."""
-
-    def update(self, **kwargs):
-        raise ImmutableRecordError(_("Published versions cannot be changed."))
-
-    def delete(self):
-        raise ImmutableRecordError(_("Published versions cannot be deleted."))
-
-
-class ImmutableRecordError(Exception):
-    """Someone tried to change or delete a frozen record."""
-
-
-class AppendOnlyModel(models.Model):
-    """A record written once and never changed or deleted through the application.
-
-    On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE as well (migration 0002).
-    """
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecordError(_("Published versions cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(_("Published versions cannot be deleted."))
 
 
 class VersionQuerySet(AppendOnlyQuerySet):

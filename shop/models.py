@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField
 
-from legal.models import DocumentVersion, ImmutableRecordError, VersionText
+from core.append_only import AppendOnlyModel, AppendOnlyQuerySet, ImmutableRecordError
+from legal.models import DocumentVersion, VersionText
 
 from . import ledger
 
@@ -70,6 +71,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
+
+    @property
+    def can_use_admin(self) -> bool:
+        """Whether this is a member of staff: an active account with access to the admin."""
+        return self.is_active and self.has_perm("wagtailadmin.access_admin")
 
 
 def default_language() -> str:
@@ -300,21 +306,15 @@ class OrderLine(models.Model):
         return self.quantity * self.unit_price
 
 
-class AcceptanceQuerySet(models.QuerySet):
-    """Bulk changes are refused: the consent ledger is append-only."""
-
-    def update(self, **kwargs):
-        raise ImmutableRecordError(_("Recorded acceptances cannot be changed."))
-
-    def delete(self):
-        raise ImmutableRecordError(_("Recorded acceptances cannot be deleted."))
+class AcceptanceQuerySet(AppendOnlyQuerySet):
+    """The consent ledger: append-only, and written one record at a time."""
 
     def bulk_create(self, *args, **kwargs):
         # Each record's hash chains to the one before it; only acceptance_record writes them.
         raise ImmutableRecordError(_("Acceptances are recorded one at a time."))
 
 
-class Acceptance(models.Model):
+class Acceptance(AppendOnlyModel):
     """A customer's consent to one text of the privacy policy: the consent ledger.
 
     Written once by ``shop.services.acceptance_record`` and never changed or deleted (on
@@ -372,14 +372,6 @@ class Acceptance(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} → {self.version} [{self.language}]"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecordError(_("Recorded acceptances cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(_("Recorded acceptances cannot be deleted."))
 
     def hashed_fields(self) -> dict:
         """The values ``shop.ledger`` hashes, exactly as stored."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.validators import validate_email
@@ -21,7 +23,7 @@ from wagtail.models import Locale
 from legal.models import DocumentVersion, VersionText
 from legal.selectors import VersionInfo, document_state, policy_page_for_language
 
-from . import ledger
+from . import emails, ledger, tokens
 from .catalogue import SEED_PRODUCTS, seed_image_path
 from .consent import consent_status
 from .http import client_ip, user_agent
@@ -54,6 +56,16 @@ class ShopError(Exception):
 class EmailTakenError(ShopError):
     default_message = _(
         "This e-mail address is already registered. Log in, or use another address."
+    )
+
+
+class EmailChangeLinkError(ShopError):
+    default_message = _(
+        "This link does not work: it has been used already, or a newer change was asked for. "
+        "Ask for a new link on the “Change e-mail” page."
+    )
+    expired_message = _(
+        "This link has expired. Ask for a new link on the “Change e-mail” page."
     )
 
 
@@ -173,7 +185,6 @@ def customer_register(
 def customer_update(
     *,
     customer: Customer,
-    email: str,
     last_name: str,
     first_name: str,
     patronymic: str = "",
@@ -183,16 +194,12 @@ def customer_update(
 ) -> Customer:
     """Change a customer's personal data (clause 4.2.1: customers edit it themselves).
 
-    Raises:
-        EmailTakenError: the new address belongs to another account.
+    The log-in e-mail address is changed only through a confirmed link
+    (``customer_email_change_request``).
     """
     if customer.is_anonymised:
         raise ShopError(_("This account has been closed."))
     user = customer.user
-    email = _email(email)
-    if email != user.email and email_taken(email, exclude_user_id=user.pk):
-        raise EmailTakenError
-    user.email = email
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     customer.last_name = last_name.strip()
@@ -202,12 +209,93 @@ def customer_update(
     customer.delivery_address = delivery_address.strip()
     customer.preferred_language = preferred_language
     customer.full_clean()
+    user.save(update_fields=["first_name", "last_name"])
+    customer.save()
+    return customer
+
+
+def customer_email_change_request(*, customer: Customer, new_email: str) -> tokens.EmailChange:
+    """Ask to change a customer's log-in e-mail; nothing changes until the link is opened.
+
+    A signed link goes to the new address (``customer_email_change_confirm`` acts on it) and
+    the current address is told, so the owner hears of a change they did not ask for. Both
+    e-mails are in the customer's language. The caller has checked the current password.
+
+    Raises:
+        EmailTakenError: the new address belongs to another account.
+        ShopError: the address is invalid or already this account's.
+    """
+    if customer.is_anonymised:
+        raise ShopError(_("This account has been closed."))
+    user = customer.user
+    email = _email(new_email)
+    if email == user.email.lower():
+        raise ShopError(_("This is already the e-mail address you log in with."))
+    if email_taken(email, exclude_user_id=user.pk):
+        raise EmailTakenError
+    change = tokens.EmailChange(user_id=user.pk, old_email=user.email, new_email=email)
+    language = customer.preferred_language
+    context = {
+        "customer": customer,
+        "new_email": email,
+        "valid_hours": settings.EMAIL_CHANGE_LINK_MAX_AGE // 3600,
+    }
+    confirm_url = emails.absolute_url(
+        language, "shop:account_email_confirm", token=tokens.email_change_token(change)
+    )
+    emails.send_customer_email(
+        to=email,
+        language=language,
+        template="email_change_confirm",
+        context={**context, "confirm_url": confirm_url},
+    )
+    emails.send_customer_email(
+        to=user.email,
+        language=language,
+        template="email_change_notice",
+        context={**context, "password_url": emails.absolute_url(language, "shop:password_change")},
+    )
+    return change
+
+
+def email_change_check(*, customer: Customer, token: str) -> tokens.EmailChange:
+    """The change a confirmation link asks for, if it is still valid for ``customer``.
+
+    Raises:
+        EmailChangeLinkError: the link is expired, altered, used, or for another account.
+        EmailTakenError: someone registered the new address in the meantime.
+    """
+    try:
+        change = tokens.email_change_read(token, max_age=settings.EMAIL_CHANGE_LINK_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise EmailChangeLinkError(EmailChangeLinkError.expired_message) from error
+    except signing.BadSignature as error:
+        raise EmailChangeLinkError from error
+    user = customer.user
+    if change.user_id != user.pk or change.old_email != user.email:
+        raise EmailChangeLinkError
+    if email_taken(change.new_email, exclude_user_id=user.pk):
+        raise EmailTakenError
+    return change
+
+
+@transaction.atomic
+def customer_email_change_confirm(*, customer: Customer, token: str) -> Customer:
+    """Make the new address from a confirmation link the customer's log-in e-mail.
+
+    Raises:
+        EmailChangeLinkError, EmailTakenError: as ``email_change_check``.
+    """
+    customer = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
+    change = email_change_check(customer=customer, token=token)
+    user = customer.user
+    user.email = change.new_email
     try:
         with transaction.atomic():
-            user.save()
+            user.save(update_fields=["email"])
     except IntegrityError as error:
         raise EmailTakenError from error
-    customer.save()
+    customer.save(update_fields=["updated_at"])
     return customer
 
 

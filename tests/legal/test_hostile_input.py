@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from legal.importing import sanitise
+from legal.html_policy import clean_rich_text
 from legal.notices import notices_send
 from tests.helpers import body_data, clause, publish_version
 from tests.shop.shop_helpers import make_customer
@@ -14,7 +14,7 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def test_imported_rich_text_is_sanitised():
-    cleaned = sanitise(
+    cleaned = clean_rich_text(
         '<p onclick="steal()">Текст<script>alert(1)</script> <a href="javascript:x">a</a></p>'
     )
     assert "<script" not in cleaned

@@ -74,10 +74,9 @@ def text_of(response) -> str:
 
 
 def tamper(sql: str, params=()) -> None:
-    """Change the database behind the application's back (as an intruder with SQL would)."""
+    """Change the database behind the application's back, as its owner (or an intruder with
+    the owner's password) could: the hashes, not the triggers, must reveal it."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jetu.maintenance = 'on'")
         cursor.execute(sql, params)
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client, RequestFactory
@@ -167,6 +168,13 @@ def test_the_ledger_exports_to_xlsx(viewer):
     response = viewer.get(reverse("shop_consent_ledger"), {"export": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    columns = ConsentLedgerReportView.list_export
+    email, record_hash = (columns.index(name) for name in ("customer.user.email", "record_hash"))
+    row = next(r for r in rows[1:] if r[email] == "aigerim@example.kz")
+    assert len(row[record_hash]) == 64
 
 
 def test_the_ledger_report_needs_the_acceptance_permission(client, django_user_model, customer):
