@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client, override_settings
 
 from shop.models import Customer, Order
-from tests.shop.shop_helpers import PASSWORD, make_customer, t, text_of
+from tests.shop.shop_helpers import PASSWORD, checkout_data, make_customer, t, text_of
 
 NEW_PASSWORD = "Jana-Qupiya-2025-tau"  # noqa: S105
 
@@ -50,7 +50,7 @@ def test_personal_pages_are_never_stored_by_any_cache(customer_client, customer,
         response = customer_client.get(url)
         assert response.status_code == 200, url
         assert {"private", "no-store"} <= cache_directives(response), url
-    customer_client.post("/ru/shop/checkout/", {"delivery_address": "Алматы, Абая 1"})
+    customer_client.post("/ru/shop/checkout/", checkout_data("Алматы, Абая 1"))
     order = customer_client.get(f"/ru/shop/orders/{Order.objects.get(customer=customer).pk}/")
     assert order.status_code == 200
     assert {"private", "no-store"} <= cache_directives(order)
