@@ -7,9 +7,14 @@ export DJANGO_SETTINGS_MODULE ?= jetu_cms.settings.dev
 
 .PHONY: run test setup install lint migrations-check messages bench demo audit clean
 
+# One task worker runs beside the development server (e-mails appear in this terminal) and
+# stops with it, on Ctrl-C as on any other exit (docs/background-work.md).
 run: setup
 	@$(PY) manage.py ensure_admin
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # pytest-django prefers the environment over pytest.ini, so name the test settings here.

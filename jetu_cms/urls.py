@@ -44,6 +44,7 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}),
     path(f"{settings.MEDIA_URL.lstrip('/')}images/<path:path>", image_rendition),
+    path("consent-log/", include("consent_log.urls")),
 ]
 
 # Every public page lives under a language prefix (/ru/…, /kk/…). "/" itself matches nothing

@@ -1,4 +1,4 @@
-"""The comparison of two frozen texts as the compare templates show it (public and admin)."""
+"""Comparisons as the compare templates show them (public, admin, draft previews)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.core.cache import cache
 
 from .diff import DocumentDiff, diff_versions
 from .models import VersionText
+from .selectors import document_state, version_text
 
 
 def texts_diff(old: VersionText, new: VersionText) -> DocumentDiff:
@@ -47,3 +48,28 @@ def group_unchanged(diff: DocumentDiff) -> list[dict]:
             group["clause_count"] = len(numbers)
             group["first"], group["last"] = (numbers[0], numbers[-1]) if numbers else (None, None)
     return groups
+
+
+def draft_comparison_context(page, blocks: list[dict], mode: str) -> dict:
+    """``blocks`` (a draft) compared with the version in force in ``page``'s language.
+
+    Drafts change at every keystroke, so unlike frozen texts the result is not cached.
+    """
+    state = document_state(page)
+    old = version_text(state.in_force, page.locale.language_code) if state.in_force else None
+    if old is None:
+        return {"in_force": None, "old_text": None, "new_text": None, "diff": None}
+    return {"in_force": state.in_force, **blocks_comparison_context(old, blocks, mode)}
+
+
+def blocks_comparison_context(old: VersionText, blocks: list[dict], mode: str) -> dict:
+    """What the compare templates need for a frozen text against unfrozen ``blocks``."""
+    diff = diff_versions(old.blocks, blocks)
+    return {
+        "diff": diff,
+        "summary": diff.summary,
+        "groups": group_unchanged(diff),
+        "mode": "side" if mode == "side" else "inline",
+        "old_text": old,
+        "new_text": None,
+    }

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 
 from .cache import mark_cacheable
-from .comparison import comparison_context
+from .comparison import comparison_context, draft_comparison_context
 from .models import VersionText
 from .rendering import mark_bare_links, render_blocks, table_of_contents
 from .selectors import UPCOMING, DocumentState, VersionInfo, document_state, version_text
@@ -175,6 +175,23 @@ def preview(request, page):
         "is_preview": True,
     }
     return TemplateResponse(request, "legal/legal_document_page.html", context)
+
+
+def preview_changes(request, page):
+    """The working text as a redline against the version in force, in the page's language.
+
+    Wagtail's preview panel (and wagtail-localize's translation preview) call this with the
+    unsaved form or translation state as ``page``.
+    """
+    language = page.locale.language_code
+    with translation.override(language):
+        context = {
+            "page": page,
+            "self": page,
+            "is_preview": True,
+            **draft_comparison_context(page, page.to_blocks(), request.GET.get("mode", "")),
+        }
+        return TemplateResponse(request, "legal/preview_changes.html", context).render()
 
 
 def compare(request, page, a: int, b: int):

@@ -23,7 +23,7 @@ from wagtail.models import Locale
 from legal.models import DocumentVersion, VersionText
 from legal.selectors import VersionInfo, document_state, policy_page_for_language
 
-from . import emails, ledger, tokens
+from . import customer_mail, emails, ledger, tokens
 from .catalogue import SEED_PRODUCTS, seed_image_path
 from .consent import consent_status
 from .http import client_ip, user_agent
@@ -171,13 +171,14 @@ def customer_register(
     )
     customer.full_clean()
     customer.save()
-    acceptance_record(
+    acceptance = acceptance_record(
         customer=customer,
         version=version,
         language=language,
         request=request,
         channel=Acceptance.Channel.REGISTRATION,
     )
+    customer_mail.registration_mail(customer=customer, acceptance=acceptance)
     return customer
 
 
@@ -312,6 +313,7 @@ def customer_anonymise(*, customer: Customer) -> Customer:
     if customer.is_anonymised:
         return customer
     user = customer.user
+    customer_mail.account_closed_mail(customer=customer, email=user.email)
     user.email = f"anonymised-{user.pk}@invalid"
     user.first_name = ""
     user.last_name = ""
@@ -526,6 +528,7 @@ def order_place(
     for line in lines:
         line.full_clean()
     OrderLine.objects.bulk_create(lines)
+    customer_mail.order_confirmation_mail(order=order)
     return order
 
 

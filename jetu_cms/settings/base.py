@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "legal.middleware.PublicationErrorMiddleware",
+    "legal.middleware.RecordProtectionMiddleware",
 ]
 
 ROOT_URLCONF = "jetu_cms.urls"
@@ -405,3 +406,18 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = WAGTAILIMAGES_MAX_UPLOAD_SIZE
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # Uploads up to this size stay in memory, larger ones go to a temporary file (not a limit).
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+
+# Background work (docs/background-work.md). Tasks are rows in the project's own database,
+# taken by any number of `manage.py db_worker` processes on any number of machines; Wagtail's
+# own tasks (reference index, front-cache purges) go through the same backend. Every e-mail
+# leaves through the outbox, which those workers send.
+INSTALLED_APPS += ["outbox", "django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Consent transparency log (consent_log/, docs/consent-log.md): the operator's Ed25519 key that
+# signs tree heads, as a PEM value or a path. Without either, production refuses to start;
+# development and tests generate CONSENT_LOG_DEV_KEY_FILE (git-ignored) on first use.
+INSTALLED_APPS += ["consent_log"]
+CONSENT_LOG_SIGNING_KEY = os.environ.get("CONSENT_LOG_SIGNING_KEY", "")
+CONSENT_LOG_SIGNING_KEY_FILE = os.environ.get("CONSENT_LOG_SIGNING_KEY_FILE", "")
+CONSENT_LOG_DEV_KEY_FILE = None

@@ -326,7 +326,10 @@ def test_editor_changes_the_policy_and_legal_approves_it(site, open_page, shot):
     new_block.locator("[contenteditable=true]").click()
     editor.keyboard.type(NEW_CLAUSE_RU)
     new_block.get_by_label(t("ru", "Shown as")).select_option(label=t("ru", "List item"))
-    editor.get_by_label(t("ru", "material change")).check()
+    # The material choice has no default: the editor makes it.
+    editor.get_by_label(
+        t("ru", "Material: customers must accept the new version before they shop on")
+    ).check()
     editor.get_by_label(t("ru", "summary of changes")).fill(SUMMARY_RU)
     new_block.scroll_into_view_if_needed()
     shot(editor, "c-02-editor-adds-clause-5.11")

@@ -151,6 +151,8 @@ def test_past_effective_date_means_publication_time(policy):
 def test_scheduled_publishing_still_creates_a_version(policy):
     page = LegalDocumentPage.objects.get(pk=policy.pk)
     page.body = changed_body(page)
+    page.change_summary = "Уточнён пункт 1.8."
+    page.material = False
     page.go_live_at = timezone.now() + timedelta(hours=1)
     page.save_revision().publish()
     assert DocumentVersion.objects.filter(document=policy).count() == 1
