@@ -2,11 +2,10 @@
 
 import pytest
 from django.core import mail
-from wagtail.models import Locale
 
 from legal.models import VersionText
 from outbox.models import OutgoingMessage, Purpose
-from shop.models import Customer
+from shop.models import Customer, Product
 from tests.shop.shop_helpers import PASSWORD, checkout_data, make_customer, registration_data
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +120,9 @@ def test_order_confirmation_lists_the_order(
     subject, sentence = (part.format(number=order.pk) for part in WORDING["order"][language])
     assert message.subject == subject
     assert sentence in message.body and sentence in html_of(message)
-    name = product.get_translation(Locale.objects.get(language_code=language)).name
+    name = Product.objects.get(
+        translation_key=product.translation_key, locale__language_code=language
+    ).name
     assert f"{name} — 2 × " in message.body
     assert name in html_of(message)
     total = f"{order.total:,}".replace(",", "\u202f") + "\u00a0₸"

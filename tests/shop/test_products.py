@@ -20,7 +20,7 @@ LANGUAGES = ("ru", "kk")
 
 
 class _Images(HTMLParser):
-    """Every <img> of a page, with its attributes, and the link each product card leads to."""
+    """Every product <img> of a page, with its attributes, and where each product card leads."""
 
     def __init__(self):
         super().__init__()
