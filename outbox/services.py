@@ -264,7 +264,9 @@ def messages_deliver(*, message_ids: Iterable[int]) -> Delivery:
                 report.skipped += 1
                 continue
             if connection is None:
+                # Opened here so that every message of the task goes over one connection.
                 connection = get_connection(timeout=SMTP_TIMEOUT)
+                connection.open()
             try:
                 connection.send_messages([_email_message(message, connection)])
             except Exception as error:  # every failure is recorded; none escapes unrecorded
