@@ -220,7 +220,12 @@ def _enqueue(message_ids: list[int], *, priority: int = 0, run_after=None) -> No
     """Hand the messages to the task backend in batches of ``SEND_BATCH``."""
     from .tasks import outbox_send
 
-    task = outbox_send.using(priority=priority, run_after=run_after)
+    backend = outbox_send.get_backend()
+    # Priority and deferral are hints: a backend without them still sends, in queue order.
+    task = outbox_send.using(
+        priority=priority if backend.supports_priority else None,
+        run_after=run_after if backend.supports_defer else None,
+    )
     for start in range(0, len(message_ids), SEND_BATCH):
         task.enqueue(message_ids[start : start + SEND_BATCH])
 
