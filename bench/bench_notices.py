@@ -156,7 +156,7 @@ def run(env: dict, sink: Sink, *, customers: int, workers: int, kills: int = 0) 
     sink.ids.clear()
     pool = [start_worker(env, f"w{i}") for i in range(workers)]
     time.sleep(8)  # the workers' start-up (Django, a connection) is not part of the figure
-    from legal.notices import notices_fan_out
+    from shop.notices import notices_fan_out
 
     started = time.perf_counter()
     notices_fan_out(batch_size=250)
