@@ -7,7 +7,7 @@ migration 0001). Only ``consent_log.services.log_seal`` writes them.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from legal.models import AppendOnlyModel
+from core.append_only import AppendOnlyModel
 
 
 class LeafKind(models.TextChoices):

@@ -7,12 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import GroupApprovalTask, Page
 from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
+
 from .blocks import LegalBodyBlock
-from .rendering import clean_rich_text
+from .forms import LegalDocumentForm, material_widget
+from .html_policy import clean_rich_text
+from .protection import RecordPagePermissionTester
+
+CHANGES_PREVIEW = "changes"
 
 
 class LegalIndexPage(Page):
@@ -28,9 +34,22 @@ class LegalIndexPage(Page):
     class Meta:
         verbose_name = _("legal section")
 
+    def permissions_for_user(self, user):
+        return RecordPagePermissionTester(user, self)
+
     def get_context(self, request, *args, **kwargs):
+        from .selectors import document_state
+
         context = super().get_context(request, *args, **kwargs)
-        context["documents"] = self.get_children().live().specific().order_by("path")
+        pages = self.get_children().live().specific().order_by("path")
+        context["documents"] = [
+            {
+                "page": page,
+                "in_force": document_state(page, cached=True).in_force,
+                "archive_url": page.get_url(request) + page.reverse_subpage("archive"),
+            }
+            for page in pages
+        ]
         return context
 
 
@@ -63,21 +82,28 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     )
     material = models.BooleanField(
         _("material change"),
-        default=False,
-        help_text=_("Customers must accept this version again before they shop on."),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Required for every version after the first; there is no default."),
     )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("short_name"),
         MultiFieldPanel(
-            [FieldPanel("effective_from"), FieldPanel("material"), FieldPanel("change_summary")],
+            [
+                FieldPanel("effective_from"),
+                FieldPanel("material", widget=material_widget),
+                FieldPanel("change_summary"),
+            ],
             heading=_("This publication"),
         ),
         FieldPanel("body"),
     ]
     parent_page_types = ["legal.LegalIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = LegalDocumentForm
 
     # Dates and the material flag are facts about a publication, the same in every language;
     # the body's numbers are kept out of translation by ClauseNumberBlock.
@@ -91,6 +117,9 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("legal document")
         verbose_name_plural = _("legal documents")
+
+    def permissions_for_user(self, user):
+        return RecordPagePermissionTester(user, self)
 
     def to_blocks(self) -> list[dict]:
         """The body as plain block dicts with rendered rich text (the frozen-version format)."""
@@ -186,45 +215,54 @@ class LegalDocumentPage(RoutablePageMixin, Page):
             paths += [f"/versions/{number}/", f"/versions/{number}/json/"]
         return paths
 
+    # What Legal and translators need before approving: the draft as readers would get it,
+    # and the draft as a redline against the version in force.
+    preview_modes = [
+        ("", _("Working text")),
+        (CHANGES_PREVIEW, _("Changes against the version in force")),
+    ]
+
     def serve_preview(self, request, mode_name):
-        """Preview the working text (not a version): what would be frozen on publication."""
+        """Preview the working text (not a version): as frozen on publication, or as changes."""
         from . import views
 
+        if mode_name == CHANGES_PREVIEW:
+            return views.preview_changes(request, self)
         return views.preview(request, self)
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk updates and deletes are refused: legal evidence is append-only."""
+class LegalReviewTask(GroupApprovalTask):
+    """Group approval with four eyes: the members of the groups approve, except the writers.
 
-    def update(self, **kwargs):
-        raise ImmutableRecordError(_("Published versions cannot be changed."))
-
-    def delete(self):
-        raise ImmutableRecordError(_("Published versions cannot be deleted."))
-
-
-class ImmutableRecordError(Exception):
-    """Someone tried to change or delete a frozen record."""
-
-
-class AppendOnlyModel(models.Model):
-    """A record written once and never changed or deleted through the application.
-
-    On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE as well (migration 0002).
+    Whoever wrote any revision of the draft (or, for a translation, any of its segments)
+    since the last publication is not offered "Approve", and an approval by them is refused
+    (``legal.review``).
     """
 
-    objects = AppendOnlyQuerySet.as_manager()
+    def get_actions(self, obj, user):
+        from .review import own_text_refusal
+
+        actions = super().get_actions(obj, user)
+        if actions and own_text_refusal(obj, user):
+            return [action for action in actions if action[0] != "approve"]
+        return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from .review import FourEyesError, own_text_refusal
+
+        if action_name == "approve":
+            refusal = own_text_refusal(task_state.workflow_state.content_object, user)
+            if refusal:
+                raise FourEyesError(refusal)
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _("Members of the chosen groups approve, except whoever wrote the draft")
 
     class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecordError(_("Published versions cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(_("Published versions cannot be deleted."))
+        verbose_name = _("legal review task")
+        verbose_name_plural = _("legal review tasks")
 
 
 class VersionQuerySet(AppendOnlyQuerySet):
@@ -348,10 +386,11 @@ class VersionText(AppendOnlyModel):
 
 
 class ChangeNotice(models.Model):
-    """The record that one customer was told about one version (sent once, never again).
+    """The record that one customer is told about one version, with the e-mail that tells them.
 
-    Created in the same transaction that sends the e-mail, so a crash mid-batch leaves either
-    a sent mail with its record or neither; a rerun sends exactly the missing ones.
+    Written in the same transaction as its outbox message (``legal.notices``), so a notice
+    exists if and only if its e-mail is queued; the message's status says whether it went.
+    Unique per (version, customer): nobody is told about the same version twice.
     """
 
     version = models.ForeignKey(
@@ -364,7 +403,16 @@ class ChangeNotice(models.Model):
         verbose_name=_("customer"),
     )
     language = models.CharField(_("language"), max_length=8)
-    sent_at = models.DateTimeField(_("sent at"))
+    created_at = models.DateTimeField(_("recorded at"))
+    message = models.OneToOneField(
+        "outbox.OutgoingMessage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("e-mail"),
+        help_text=_("Empty for notices sent before e-mail went through the outbox."),
+    )
 
     class Meta:
         verbose_name = _("change notice")

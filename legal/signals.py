@@ -6,7 +6,6 @@ from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from . import services
-from .cache import bump_generation
 from .models import LegalDocumentPage, VersionText
 
 
@@ -30,16 +29,20 @@ def refuse_unacceptable_publication(sender, instance, raw=False, **kwargs):
 @receiver(page_published, sender=LegalDocumentPage)
 def record_version(sender, instance, revision, **kwargs):
     services.version_record_publication(page=instance, revision=revision)
+    if instance.locale_id == services.source_locale().pk:
+        # The translators' work starts the moment the source is published, not when someone
+        # remembers the sync action.
+        transaction.on_commit(lambda: services.translation_sources_sync(page=instance))
 
 
 @receiver(post_save, sender=VersionText)
 def invalidate_legal_pages(sender, instance, created, raw=False, **kwargs):
-    """A new text changes what every language of the document shows (archive, in force)."""
+    """A new text changes what every language of the document shows (archive, in force).
+
+    The application's own cache notices by itself (``legal.cache.freshness_mark``); the HTTP
+    front is told once the text is committed, so its refresh fetches the new page.
+    """
     if not created or raw:
         return
     document = instance.version.document
-    # Now, and again on commit: a request rendering the old state in between must not leave
-    # its page cached under the new generation.
-    bump_generation()
-    transaction.on_commit(bump_generation)
     transaction.on_commit(lambda: services.frontend_purge(document=document))

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from jetu_cms.append_only import append_only
+from core.append_only import append_only
 
 
 class Migration(migrations.Migration):

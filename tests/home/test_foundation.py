@@ -177,4 +177,24 @@ class TestProductionSettings:
             },
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+    def test_production_refuses_a_cache_that_lives_in_one_process(self, tmp_path):
+        settings_file = tmp_path / "locmem_production.py"
+        settings_file.write_text(
+            "from jetu_cms.settings.production import *  # noqa\n"
+            "CACHES = {'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'}}\n"
+        )
+        result = run_manage(
+            "check",
+            "--deploy",
+            env_extra={
+                "DJANGO_SETTINGS_MODULE": "locmem_production",
+                "PYTHONPATH": f"{tmp_path}{os.pathsep}{BASE_DIR}",
+                "DJANGO_SECRET_KEY": "a" * 20 + "-long-random-production-key-" + "z" * 30,
+                "DJANGO_ALLOWED_HOSTS": "www.jetu.kz",
+            },
+        )
+        assert result.returncode != 0
+        assert "jetu.E001" in result.stderr
+        assert "lives inside one process" in result.stderr
         assert "WARNINGS" not in result.stdout + result.stderr
