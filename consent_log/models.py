@@ -49,12 +49,10 @@ class Node(AppendOnlyModel):
     """A completed perfect subtree of 2**level leaves starting at leaf index * 2**level.
 
     Level 0 is the ``Leaf`` table itself; nodes start at level 1. Together they let any root or
-    proof be computed from about 2·log2(n) stored hashes (see ``consent_log.merkle``). The key
-    is the node's position in the tree read left to right (``position_of``): one indexed
-    column, so the few dozen nodes of a proof come back from one ``IN`` lookup.
+    proof be computed from about 2·log2(n) stored hashes (see ``consent_log.merkle``).
     """
 
-    position = models.BigIntegerField(_("position"), primary_key=True)
+    pk = models.CompositePrimaryKey("level", "index")
     level = models.PositiveSmallIntegerField(_("level"))
     index = models.BigIntegerField(_("index"))
     hash = models.BinaryField(_("hash"), max_length=32)
@@ -69,11 +67,6 @@ class Node(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.level}/{self.index}"
-
-    @staticmethod
-    def position_of(level: int, index: int) -> int:
-        """In-order position: leaves at even positions, each node between its two halves."""
-        return (index << (level + 1)) + (1 << level) - 1
 
 
 class TreeHead(AppendOnlyModel):

@@ -41,13 +41,13 @@ def _read(wanted: Iterable[merkle.Node], head_sizes: Iterable[int] = ()):
     tag = {"output_field": IntegerField()}
     parts = []
     leaves = [index for level, index in wanted if level == 0]
-    inner = [Node.position_of(level, index) for level, index in wanted if level > 0]
+    inner = [(level, index) for level, index in wanted if level > 0]
     if leaves:
         parts.append(
             Leaf.objects.filter(index__in=leaves).values_list(Value(0, **tag), "index", "leaf_hash")
         )
     if inner:
-        parts.append(Node.objects.filter(position__in=inner).values_list("level", "index", "hash"))
+        parts.append(Node.objects.filter(pk__in=inner).values_list("level", "index", "hash"))
     if head_sizes:
         parts.append(
             TreeHead.objects.filter(size__in=head_sizes).values_list(

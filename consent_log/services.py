@@ -230,12 +230,8 @@ def log_seal(*, batch: int = DEFAULT_BATCH, full: bool = False) -> SealResult:
     )
     _insert(
         Node,
-        ("position", "level", "index", "hash"),
-        [
-            (Node.position_of(node.level, node.index), node.level, node.index, node.hash)
-            for node in created
-            if node.level > 0
-        ],
+        ("level", "index", "hash"),
+        [(node.level, node.index, node.hash) for node in created if node.level > 0],
     )
     signed = signing.sign_head(size + len(pending), merkle.fold(frontier), now)
     head = TreeHead.objects.create(**signed._asdict())

@@ -15,7 +15,8 @@ from django.utils import timezone
 from consent_log import leaves, selectors, signing
 from consent_log.models import Leaf, LeafKind, Node, TreeHead
 from consent_log.services import GAP_WINDOW, SOURCES, id_gaps, log_seal
-from legal.models import ImmutableRecordError, VersionText
+from core.append_only import ImmutableRecordError
+from legal.models import VersionText
 from shop.models import Acceptance, Customer, User
 from tests.conftest import postgres_only
 from tests.consent_log.conftest import customers
