@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import IntegerField, QuerySet, Value
 
 from . import merkle, signing
@@ -38,10 +39,43 @@ def _read(wanted: Iterable[merkle.Node], head_sizes: Iterable[int] = ()):
     Returns ``(nodes, roots)``: ``{(level, index): hash}`` and ``{size: root hash}``.
     """
     wanted, head_sizes = set(wanted), list(head_sizes)
-    tag = {"output_field": IntegerField()}
-    parts = []
     leaves = [index for level, index in wanted if level == 0]
     inner = [(level, index) for level, index in wanted if level > 0]
+    if connection.vendor == "postgresql":
+        rows = _read_postgresql(leaves, inner, head_sizes)
+    else:
+        rows = _read_orm(leaves, inner, head_sizes)
+    nodes, roots = {}, {}
+    for level, index, value in rows:
+        if level < 0:
+            roots[index] = bytes(value)
+        else:
+            nodes[level, index] = bytes(value)
+    return nodes, roots
+
+
+def _read_postgresql(leaves, inner, head_sizes):
+    # Arrays joined with unnest plan and run in well under a millisecond; the ORM's
+    # composite-key IN (an OR of pairs) costs several times the rest of a proof.
+    sql = f"""
+        SELECT 0, "index", leaf_hash FROM {Leaf._meta.db_table} WHERE "index" = ANY(%s::bigint[])
+        UNION ALL
+        SELECT n.level, n."index", n.hash FROM {Node._meta.db_table} n
+            JOIN unnest(%s::integer[], %s::bigint[]) AS wanted(level, "index")
+            ON n.level = wanted.level AND n."index" = wanted."index"
+        UNION ALL
+        SELECT -1, size, root_hash FROM {TreeHead._meta.db_table} WHERE size = ANY(%s::bigint[])
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [leaves, [level for level, _ in inner], [index for _, index in inner], head_sizes]
+        )
+        return cursor.fetchall()
+
+
+def _read_orm(leaves, inner, head_sizes):
+    tag = {"output_field": IntegerField()}
+    parts = []
     if leaves:
         parts.append(
             Leaf.objects.filter(index__in=leaves).values_list(Value(0, **tag), "index", "leaf_hash")
@@ -54,17 +88,11 @@ def _read(wanted: Iterable[merkle.Node], head_sizes: Iterable[int] = ()):
                 Value(-1, **tag), "size", "root_hash"
             )
         )
-    nodes, roots = {}, {}
-    if parts:
-        # Model orderings are cleared: SQLite allows no ORDER BY inside a UNION.
-        parts = [part.order_by() for part in parts]
-        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        for level, index, value in rows:
-            if level < 0:
-                roots[index] = bytes(value)
-            else:
-                nodes[level, index] = bytes(value)
-    return nodes, roots
+    if not parts:
+        return []
+    # Model orderings are cleared: SQLite allows no ORDER BY inside a UNION.
+    parts = [part.order_by() for part in parts]
+    return list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
 
 
 def stored_nodes(wanted: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
