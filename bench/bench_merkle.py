@@ -33,11 +33,11 @@ def seal() -> dict:
     from consent_log.services import log_seal
 
     before = Leaf.objects.count()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     heads = 0
     while log_seal(batch=SEAL_BATCH).appended:
         heads += 1
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     appended = Leaf.objects.count() - before
 
     hashes = [bytes(h) for h in Leaf.objects.order_by("index").values_list("leaf_hash", flat=True)]
@@ -52,6 +52,7 @@ def seal() -> dict:
         "leaves": appended,
         "heads_signed": heads,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu_seconds, 2),
         "leaves_per_s": round(appended / seconds) if seconds else None,
         "tree_only_leaves_per_s": round(len(hashes) / tree_seconds) if tree_seconds else None,
         "tree_share_of_seal_time": round(tree_seconds / seconds * appended / len(hashes), 3)
@@ -97,12 +98,13 @@ def verify_all() -> dict:
 
     from consent_log.audit import log_audit
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     audit = log_audit(max_delay=timedelta(days=1))
     return {
         "leaves": audit.leaves,
         "findings": len(audit.findings),
         "seconds": round(time.perf_counter() - started, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
     }
 
 
@@ -111,7 +113,8 @@ def report(result: dict) -> str:
     goals = [
         (
             f"sealing ≥ 10,000 leaves/s: {s['leaves_per_s']:,} leaves/s "
-            f"({s['leaves']:,} leaves in {s['seconds']} s, {s['heads_signed']} heads; the tree "
+            f"({s['leaves']:,} leaves in {s['seconds']} s, CPU {s['cpu_seconds']} s in Python; "
+            f"{s['heads_signed']} heads; the tree "
             f"alone {s['tree_only_leaves_per_s']:,} leaves/s = {s['tree_share_of_seal_time']:.0%} "
             "of the time)",
             (s["leaves_per_s"] or 0) >= 10_000,
@@ -130,7 +133,8 @@ def report(result: dict) -> str:
         ),
         (
             f"verifying {v['leaves']:,} leaves < 30 s (consent_verify: every row against its "
-            f"leaf, every head's root and signature): {v['seconds']} s, {v['findings']} problems",
+            f"leaf, every head's root and signature): {v['seconds']} s (CPU {v['cpu_seconds']} s "
+            f"in Python, PostgreSQL's excluded), {v['findings']} problems",
             v["seconds"] < 30 and not v["findings"],
         ),
     ]
