@@ -14,12 +14,12 @@ from typing import NamedTuple
 from django.utils import timezone
 
 from . import leaves, merkle, signing
-from .models import Leaf, TreeHead
+from .models import Leaf, LeafKind, TreeHead
 from .selectors import head_document
 from .services import SOURCES
 from .verifier import jetu_verify
 
-CHUNK = 10_000
+CHUNK = 10_000  # rows per round trip; SQLite takes at most 32,766 parameters
 KIND_NAMES = {"acceptance": "acceptance", "version_text": "version text"}
 
 
@@ -53,14 +53,10 @@ def log_audit(*, outside_heads: list[dict] = (), max_delay: timedelta) -> AuditR
     """
     findings: list[Finding] = []
     expected: dict[tuple[str, int], bytes] = {}
-    recorded_at: dict[tuple[str, int], object] = {}
     for source in SOURCES:
-        moment = "created_at" if source.kind == "version_text" else "accepted_at"
+        make, leaf, kind = source.record._make, source.leaf, source.kind
         for row in source.rows().iterator(chunk_size=CHUNK):
-            record = source.record._make(row)
-            key = (source.kind, record.id)
-            expected[key] = merkle.leaf_hash(leaves.encode(source.leaf(record)))
-            recorded_at[key] = getattr(record, moment)
+            expected[kind, row[0]] = merkle.leaf_hash(leaves.encode(leaf(make(row))))
 
     heads = {head.size: head for head in TreeHead.objects.order_by("size")}
     outside = {}
@@ -123,13 +119,13 @@ def log_audit(*, outside_heads: list[dict] = (), max_delay: timedelta) -> AuditR
             )
         chunk.append(value)
         if (size + len(chunk)) in heads or (size + len(chunk)) in outside:
-            _, frontier = merkle.extend(size, frontier, chunk)
+            _, frontier = merkle.extend(size, frontier, chunk, keep=False)
             size, chunk = size + len(chunk), []
             check_prefix(size, merkle.fold(frontier))
         elif len(chunk) >= CHUNK:
-            _, frontier = merkle.extend(size, frontier, chunk)
+            _, frontier = merkle.extend(size, frontier, chunk, keep=False)
             size, chunk = size + len(chunk), []
-    _, frontier = merkle.extend(size, frontier, chunk)
+    _, frontier = merkle.extend(size, frontier, chunk, keep=False)
     size += len(chunk)
 
     for size_wanted in sorted(set(heads) | set(outside)):
@@ -145,13 +141,20 @@ def log_audit(*, outside_heads: list[dict] = (), max_delay: timedelta) -> AuditR
         findings.append(Finding(f"leaf {size - 1}", "is in no signed tree head."))
 
     late = timezone.now() - max_delay
-    for record_key in sorted(expected.keys() - logged):
-        if recorded_at[record_key] < late:
-            findings.append(
-                Finding(
-                    _name(*record_key),
-                    f"is not in the log although it was recorded before {leaves.instant(late)}.",
+    unlogged = expected.keys() - logged
+    for source in SOURCES:
+        ids = sorted(object_id for kind, object_id in unlogged if kind == source.kind)
+        moment = "created_at" if source.kind == LeafKind.VERSION_TEXT else "accepted_at"
+        for start in range(0, len(ids), CHUNK):
+            chunk_ids = ids[start : start + CHUNK]
+            overdue = source.model.objects.filter(pk__in=chunk_ids, **{f"{moment}__lt": late})
+            for object_id in overdue.order_by("pk").values_list("pk", flat=True):
+                findings.append(
+                    Finding(
+                        _name(source.kind, object_id),
+                        "is not in the log although it was recorded before "
+                        f"{leaves.instant(late)}.",
+                    )
                 )
-            )
     latest = heads[max(heads)] if heads else None
     return AuditReport(size, latest, findings)

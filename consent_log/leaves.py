@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from . import merkle
@@ -62,6 +63,7 @@ def instant(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+@lru_cache(maxsize=4096)  # many acceptances share a browser string and an address
 def _sha256(value: str | None) -> str | None:
     return hashlib.sha256(value.encode("utf-8")).hexdigest() if value else None
 

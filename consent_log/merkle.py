@@ -153,26 +153,32 @@ def frontier_nodes(size: int) -> list[Node]:
 
 
 def extend(
-    size: int, frontier: Sequence[bytes], leaf_hashes: Iterable[bytes]
+    size: int, frontier: Sequence[bytes], leaf_hashes: Iterable[bytes], *, keep: bool = True
 ) -> tuple[list[StoredNode], list[bytes]]:
     """Append leaves to a tree of ``size`` leaves whose frontier hashes are ``frontier``.
 
     Returns every node completed by the new leaves (the leaves themselves at level 0
     included), in the order they complete, and the new frontier. Nothing already stored
-    changes: appending only ever adds nodes.
+    changes: appending only ever adds nodes. ``keep=False`` returns no nodes, only the
+    frontier (enough to recompute roots, as an audit does).
     """
-    row = [
-        StoredNode(level, index, value)
-        for (level, index), value in zip(frontier_nodes(size), frontier, strict=True)
-    ]
+    levels = [level for level, _ in frontier_nodes(size)]
+    if len(levels) != len(frontier):
+        raise ValueError(f"a tree of {size} leaves has {len(levels)} frontier nodes")
+    hashes = list(frontier)
     created = []
     for value in leaf_hashes:
-        node = StoredNode(0, size, value)
-        created.append(node)
-        while row and row[-1].level == node.level:
-            left = row.pop()
-            node = StoredNode(node.level + 1, node.index >> 1, node_hash(left.hash, node.hash))
-            created.append(node)
-        row.append(node)
+        level, index = 0, size
+        if keep:
+            created.append(StoredNode(0, index, value))
+        while levels and levels[-1] == level:
+            levels.pop()
+            value = node_hash(hashes.pop(), value)
+            level += 1
+            index >>= 1
+            if keep:
+                created.append(StoredNode(level, index, value))
+        levels.append(level)
+        hashes.append(value)
         size += 1
-    return created, [node.hash for node in row]
+    return created, hashes

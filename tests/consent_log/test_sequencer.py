@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, InternalError, connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from consent_log import leaves, selectors, signing
@@ -211,20 +211,24 @@ def test_the_log_cannot_be_changed_through_the_application(db):
 
 @postgres_only()
 @pytest.mark.postgres
-def test_postgresql_refuses_to_rewrite_the_log(db):
+def test_the_application_role_seals_but_cannot_rewrite_the_log(db, app_role):
+    """As gunicorn and the sequencer run in production: INSERT and SELECT only."""
     customers(1)
-    log_seal()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {app_role}")
+        assert log_seal().head is not None
     for statement in (
         "UPDATE consent_log_leaf SET leaf_hash = leaf_hash",
         "DELETE FROM consent_log_node",
         "TRUNCATE consent_log_treehead",
+        "DELETE FROM consent_log_gap",
     ):
         with (
-            pytest.raises((InternalError, DatabaseError), match="append-only"),
+            pytest.raises(DatabaseError, match="permission denied"),
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
-            cursor.execute("SET LOCAL jetu.maintenance = 'off'")
+            cursor.execute(f"SET LOCAL ROLE {app_role}")
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(statement)
     assert TreeHead.objects.count() == 1
