@@ -1,10 +1,13 @@
 """The three staff roles and what each may do (least privilege).
 
 - Editors draft legal pages and their Kazakh translations and submit them for approval;
-  they cannot publish legal pages and never see customer data.
-- Legal approve or reject changes in the "Legal approval" workflow, compare versions and
-  read the consent ledger.
-- Shop managers see customers and orders.
+  they cannot publish legal pages or upload files (which would be public at once) and never
+  see customer data.
+- Legal approve or reject changes in the "Legal approval" workflow — never a text they wrote
+  themselves (legal.review) — compare versions and read the consent ledger.
+- Shop managers see customers and orders, move an order's status on, and keep the products
+  (and their Kazakh translations, in wagtail-localize's editor) up to date.
+- Legal and Shop managers see the outgoing e-mail (what was sent to whom, what failed).
 
 Groups and model permissions are created by a data migration (home 0002); page permissions
 and the workflow need the pages, so ``roles_apply_to_pages`` runs from ``load_initial_data``.
@@ -29,14 +32,18 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("legal", "view_documentversion"),
         ("legal", "view_versiontext"),
         ("shop", "view_acceptance"),
+        ("outbox", "view_outgoingmessage"),
     ],
     SHOP_MANAGERS: [
         ("wagtailadmin", "access_admin"),
         ("shop", "view_customer"),
         ("shop", "view_order"),
+        ("shop", "change_order"),
         ("shop", "view_orderline"),
         ("shop", "view_product"),
         ("shop", "change_product"),
+        ("wagtail_localize", "submit_translation"),
+        ("outbox", "view_outgoingmessage"),
     ],
 }
 
@@ -108,6 +115,26 @@ def create_groups(apps, schema_editor=None) -> None:
             group.permissions.add(permission)
 
 
+# Wagtail's own migrations let "Editors" upload, replace and delete documents and images; an
+# uploaded file is served to anyone at once, with no approval in between.
+EDITORS_FILE_RIGHTS_REVOKED = [
+    f"{verb}_{model}" for verb in ("add", "change", "delete") for model in ("document", "image")
+]
+
+
+def editors_upload_no_files(apps, schema_editor=None) -> None:
+    """Data-migration step: Editors keep choosing files, never publish new ones (idempotent)."""
+    Group = apps.get_model("auth", "Group")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    GroupCollectionPermission.objects.filter(
+        group__name=EDITORS, permission__codename__in=EDITORS_FILE_RIGHTS_REVOKED
+    ).delete()
+    for group in Group.objects.filter(name=EDITORS):
+        group.permissions.remove(
+            *group.permissions.filter(codename__in=EDITORS_FILE_RIGHTS_REVOKED)
+        )
+
+
 def roles_apply_to_pages(*, legal_sections, translated_sections=()) -> None:
     """Grant page permissions on the legal sections and attach the approval workflow.
 
@@ -116,13 +143,9 @@ def roles_apply_to_pages(*, legal_sections, translated_sections=()) -> None:
         translated_sections: those of them that hold translations (not the source).
     """
     from django.contrib.auth.models import Group, Permission
-    from wagtail.models import (
-        GroupApprovalTask,
-        GroupPagePermission,
-        Workflow,
-        WorkflowPage,
-        WorkflowTask,
-    )
+    from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
+
+    from legal.models import LegalReviewTask
 
     if Group.objects.filter(name__in=MODEL_PERMISSIONS).count() != len(MODEL_PERMISSIONS):
         # An emptied database (tests' flush) lost what the data migration created.
@@ -150,9 +173,10 @@ def roles_apply_to_pages(*, legal_sections, translated_sections=()) -> None:
         )
 
     legal = Group.objects.get(name=LEGAL)
-    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    # Four eyes: the task never lets the writer of a draft approve it (legal.review).
+    task = LegalReviewTask.objects.filter(name=TASK_NAME).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+        task = LegalReviewTask.objects.create(name=TASK_NAME)
         task.groups.set([legal])
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     # workflow_tasks is a modelcluster relation whose create() only adds in memory.

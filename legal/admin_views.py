@@ -13,11 +13,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, TaskState
 
+from .comparison import blocks_comparison_context, comparison_context
 from .models import DocumentVersion, LegalDocumentPage, VersionText
-from .selectors import document_state
-from .views import comparison_context
+from .selectors import document_state, locale_for, working_blocks
 
 VIEW_PERMISSION = "legal.view_documentversion"
+# The compare page's name for the working text (the draft or the translation in progress).
+DRAFT = "draft"
 
 
 def _document(page_id: int) -> LegalDocumentPage:
@@ -99,19 +101,31 @@ def compare(request, page_id: int):
     if not state.versions:
         raise Http404
     latest = state.versions[-1].number
-    a = _int(request.GET.get("a"), max(latest - 1, 1))
-    b = _int(request.GET.get("b"), latest)
+    draft = request.GET.get("b") == DRAFT
+    if draft:
+        # The draft is compared with what customers have now unless another version is asked.
+        in_force = state.in_force.number if state.in_force else latest
+        a, b = _int(request.GET.get("a"), in_force), DRAFT
+    else:
+        a = _int(request.GET.get("a"), max(latest - 1, 1))
+        b = _int(request.GET.get("b"), latest)
     language = request.GET.get("lang") if request.GET.get("lang") in ("ru", "kk") else "ru"
     context = {
         "page": page,
         "state": state,
         "a": a,
         "b": b,
+        "draft": DRAFT,
         "lang": language,
         "title": _("Compare versions"),
     }
-    old, new = _text(page, a, language), _text(page, b, language)
-    context.update(comparison_context(old, new, request.GET.get("mode", "")))
+    old = _text(page, a, language)
+    mode = request.GET.get("mode", "")
+    if draft:
+        in_language = page.get_translation(locale_for(language))
+        context.update(blocks_comparison_context(old, working_blocks(in_language), mode))
+    else:
+        context.update(comparison_context(old, _text(page, b, language), mode))
     return TemplateResponse(request, "legal/admin/compare.html", context)
 
 

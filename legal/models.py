@@ -7,14 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import GroupApprovalTask, Page
 from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 from .blocks import LegalBodyBlock
-from .rendering import clean_rich_text
+from .forms import LegalDocumentForm, material_widget
+from .html_policy import clean_rich_text
+from .protection import RecordPagePermissionTester
+
+CHANGES_PREVIEW = "changes"
 
 
 class LegalIndexPage(Page):
@@ -29,6 +33,9 @@ class LegalIndexPage(Page):
 
     class Meta:
         verbose_name = _("legal section")
+
+    def permissions_for_user(self, user):
+        return RecordPagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import document_state
@@ -75,21 +82,28 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     )
     material = models.BooleanField(
         _("material change"),
-        default=False,
-        help_text=_("Customers must accept this version again before they shop on."),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Required for every version after the first; there is no default."),
     )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("short_name"),
         MultiFieldPanel(
-            [FieldPanel("effective_from"), FieldPanel("material"), FieldPanel("change_summary")],
+            [
+                FieldPanel("effective_from"),
+                FieldPanel("material", widget=material_widget),
+                FieldPanel("change_summary"),
+            ],
             heading=_("This publication"),
         ),
         FieldPanel("body"),
     ]
     parent_page_types = ["legal.LegalIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = LegalDocumentForm
 
     # Dates and the material flag are facts about a publication, the same in every language;
     # the body's numbers are kept out of translation by ClauseNumberBlock.
@@ -103,6 +117,9 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("legal document")
         verbose_name_plural = _("legal documents")
+
+    def permissions_for_user(self, user):
+        return RecordPagePermissionTester(user, self)
 
     def to_blocks(self) -> list[dict]:
         """The body as plain block dicts with rendered rich text (the frozen-version format)."""
@@ -198,11 +215,54 @@ class LegalDocumentPage(RoutablePageMixin, Page):
             paths += [f"/versions/{number}/", f"/versions/{number}/json/"]
         return paths
 
+    # What Legal and translators need before approving: the draft as readers would get it,
+    # and the draft as a redline against the version in force.
+    preview_modes = [
+        ("", _("Working text")),
+        (CHANGES_PREVIEW, _("Changes against the version in force")),
+    ]
+
     def serve_preview(self, request, mode_name):
-        """Preview the working text (not a version): what would be frozen on publication."""
+        """Preview the working text (not a version): as frozen on publication, or as changes."""
         from . import views
 
+        if mode_name == CHANGES_PREVIEW:
+            return views.preview_changes(request, self)
         return views.preview(request, self)
+
+
+class LegalReviewTask(GroupApprovalTask):
+    """Group approval with four eyes: the members of the groups approve, except the writers.
+
+    Whoever wrote any revision of the draft (or, for a translation, any of its segments)
+    since the last publication is not offered "Approve", and an approval by them is refused
+    (``legal.review``).
+    """
+
+    def get_actions(self, obj, user):
+        from .review import own_text_refusal
+
+        actions = super().get_actions(obj, user)
+        if actions and own_text_refusal(obj, user):
+            return [action for action in actions if action[0] != "approve"]
+        return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from .review import FourEyesError, own_text_refusal
+
+        if action_name == "approve":
+            refusal = own_text_refusal(task_state.workflow_state.content_object, user)
+            if refusal:
+                raise FourEyesError(refusal)
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _("Members of the chosen groups approve, except whoever wrote the draft")
+
+    class Meta:
+        verbose_name = _("legal review task")
+        verbose_name_plural = _("legal review tasks")
 
 
 class VersionQuerySet(AppendOnlyQuerySet):
@@ -326,10 +386,11 @@ class VersionText(AppendOnlyModel):
 
 
 class ChangeNotice(models.Model):
-    """The record that one customer was told about one version (sent once, never again).
+    """The record that one customer is told about one version, with the e-mail that tells them.
 
-    Created in the same transaction that sends the e-mail, so a crash mid-batch leaves either
-    a sent mail with its record or neither; a rerun sends exactly the missing ones.
+    Written in the same transaction as its outbox message (``legal.notices``), so a notice
+    exists if and only if its e-mail is queued; the message's status says whether it went.
+    Unique per (version, customer): nobody is told about the same version twice.
     """
 
     version = models.ForeignKey(
@@ -342,7 +403,16 @@ class ChangeNotice(models.Model):
         verbose_name=_("customer"),
     )
     language = models.CharField(_("language"), max_length=8)
-    sent_at = models.DateTimeField(_("sent at"))
+    created_at = models.DateTimeField(_("recorded at"))
+    message = models.OneToOneField(
+        "outbox.OutgoingMessage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("e-mail"),
+        help_text=_("Empty for notices sent before e-mail went through the outbox."),
+    )
 
     class Meta:
         verbose_name = _("change notice")

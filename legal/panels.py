@@ -3,13 +3,15 @@ how far the translation and the customers' acceptances have got."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count
+from django.urls import reverse
 from wagtail.admin.ui.components import Component
 from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
-from .models import DocumentVersion, LegalDocumentPage
-from .notices import notice_progress
+from .models import LegalDocumentPage
+from .notices import announceable_versions, notice_progress
 from .selectors import UPCOMING, document_state
 
 
@@ -18,8 +20,10 @@ class LegalDashboardPanel(Component):
     template_name = "legal/admin/dashboard_panel.html"
     order = 50
 
-    def __init__(self, request):
+    def __init__(self, request, *, full: bool = True):
         self.request = request
+        # Editors see where the texts stand; customers' figures are for Legal only.
+        self.full = full
 
     def get_context_data(self, parent_context=None):
         from shop.models import Acceptance, Customer
@@ -37,9 +41,6 @@ class LegalDashboardPanel(Component):
                 else 0
             )
             upcoming = state.upcoming[0] if state.upcoming else None
-            latest = (
-                DocumentVersion.objects.filter(pk=state.latest.pk).first() if state.latest else None
-            )
             documents.append(
                 {
                     "page": page,
@@ -50,10 +51,16 @@ class LegalDashboardPanel(Component):
                     "accepted": accepted,
                     "customers": customers,
                     "accepted_percent": round(100 * accepted / customers) if customers else 0,
-                    "notices": notice_progress(latest) if latest and latest.number > 1 else None,
+                    "notices": [
+                        notice_progress(version)
+                        for version in announceable_versions()
+                        .filter(document_id=page.pk)
+                        .order_by("-number")[:3]
+                    ],
+                    "draft_languages": settings.LANGUAGES,
                 }
             )
-        return {"documents": documents}
+        return {"documents": documents, "full": self.full}
 
     @staticmethod
     def translation_status(page, state) -> list[dict]:
@@ -72,11 +79,27 @@ class LegalDashboardPanel(Component):
                 ),
                 default=None,
             )
+            latest = state.latest
+            waiting = latest is not None and translation.target_locale.language_code not in (
+                latest.languages
+            )
+            target = page.get_translation_or_none(translation.target_locale)
             rows.append(
                 {
                     "language": translation.target_locale.get_display_name(),
                     "percent": round(100 * done / total) if total else 100,
+                    "done": done,
+                    "total": total,
                     "synced_with": synced,
+                    # The source version this translation still has to catch up with.
+                    "waiting_for": latest.number if waiting else None,
+                    "translate_url": reverse("wagtailadmin_pages:edit", args=[target.pk])
+                    if target
+                    else None,
+                    "sync_url": reverse(
+                        "wagtail_localize:update_translations", args=[translation.source_id]
+                    )
+                    + "?next=" + reverse("wagtailadmin_home"),
                 }
             )
         return rows

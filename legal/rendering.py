@@ -12,39 +12,11 @@ from itertools import groupby
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from wagtail.whitelist import Whitelister, allow_without_attributes, attribute_rule, check_url
 
 from .numbering import REFERENCE_RES, anchor_for
 
 _TAG_RE = re.compile(r"(<[^>]*>)")
 _LINK_RE = re.compile(r'<a href="(?P<href>[^"]*)">(?P<text>[^<]*)</a>')
-
-
-class _LegalTextWhitelister(Whitelister):
-    """The only markup a frozen legal text may carry (what the clause editor offers)."""
-
-    element_rules = {
-        "[document]": allow_without_attributes,
-        "p": allow_without_attributes,
-        "br": allow_without_attributes,
-        "b": allow_without_attributes,
-        "strong": allow_without_attributes,
-        "i": allow_without_attributes,
-        "em": allow_without_attributes,
-        "ul": allow_without_attributes,
-        "ol": allow_without_attributes,
-        "li": allow_without_attributes,
-        "a": attribute_rule({"href": check_url}),
-    }
-
-
-def clean_rich_text(html: str) -> str:
-    """Strip everything but the allowed markup (scripts, handlers, javascript: links).
-
-    Wagtail cleans rich text posted through its editor, not values written from code, so the
-    text is cleaned again when it is frozen into a version: readers only ever see this.
-    """
-    return _LegalTextWhitelister().clean(html) if html else html
 
 
 def link_references(html: str, known_numbers: set[str] | None = None) -> str:

@@ -168,3 +168,29 @@ def version_text(version: VersionInfo, language: str) -> VersionText | None:
 
 def locale_for(language: str) -> Locale:
     return Locale.objects.get_for_language(language)
+
+
+def working_blocks(page: LegalDocumentPage) -> list[dict]:
+    """The blocks ``page`` would freeze if it were published now, draft included.
+
+    The source language's working text is its latest revision; a translation's is what its
+    translators have entered so far (untranslated segments still in the source language),
+    which is not saved as a revision until the translation is published.
+    """
+    from wagtail_localize.models import Translation
+
+    if page.locale_id != Locale.get_default().pk:
+        translation = (
+            Translation.objects.filter(
+                source__object_id=page.translation_key,
+                target_locale_id=page.locale_id,
+                enabled=True,
+            )
+            .select_related("source", "target_locale")
+            .first()
+        )
+        if translation is not None:
+            return translation.source.get_ephemeral_translated_instance(
+                translation.target_locale, fallback=True
+            ).to_blocks()
+    return page.get_latest_revision_as_object().to_blocks()

@@ -118,7 +118,7 @@ def _record_source_text(page, revision, user) -> DocumentVersion:
         number=(latest.number + 1) if latest else 1,
         published_at=now,
         effective_from=effective_from,
-        material=page.material,
+        material=bool(page.material),
         published_by=user,
         revision=revision,
     )
@@ -137,9 +137,8 @@ def _record_source_text(page, revision, user) -> DocumentVersion:
     return version
 
 
-@transaction.atomic
-def _record_translation_text(page, revision) -> DocumentVersion | None:
-    publication_check(page=page)
+def _translated_version(page) -> DocumentVersion | None:
+    """The version whose source text ``page`` (a translation) is translated from, if published."""
     source = TranslationSource.objects.filter(
         object_id=page.translation_key, locale=source_locale()
     ).first()
@@ -157,13 +156,19 @@ def _record_translation_text(page, revision) -> DocumentVersion | None:
         .order_by("-version__number")
         .first()
     )
-    if source_text is None:
+    return source_text.version if source_text else None
+
+
+@transaction.atomic
+def _record_translation_text(page, revision) -> DocumentVersion | None:
+    publication_check(page=page)
+    version = _translated_version(page)
+    if version is None:
         logger.warning(
             "Translation of %s published from a source that was never published; no version.",
             page.pk,
         )
         return None
-    version = source_text.version
     # Two publications of the same translation must not both add the text; the unique
     # (version, locale) constraint backs the lock up.
     _lock_document(version.document_id)
@@ -216,8 +221,8 @@ def publication_check(*, page: LegalDocumentPage) -> None:
     """Refuse a publication that must not go live; called just before the page is saved live.
 
     Raises:
-        PublicationError: the translation is incomplete, or the effective date lies before
-            the previous version's.
+        PublicationError: the translation is incomplete, the effective date lies before the
+            previous version's, or a later version lacks its own summary or material choice.
     """
     page = page.specific
     if page.locale_id != source_locale().pk:
@@ -234,10 +239,13 @@ def publication_check(*, page: LegalDocumentPage) -> None:
                     "total": progress[0],
                 }
             )
-        return
-    message = effective_date_problem(page)
-    if message:
-        raise PublicationError(message)
+    else:
+        message = effective_date_problem(page)
+        if message:
+            raise PublicationError(message)
+    problems = publication_fields_problems(page)
+    if problems:
+        raise PublicationError(" ".join(str(message) for message in problems.values()))
 
 
 def _local_datetime(moment) -> str:
@@ -264,6 +272,79 @@ def effective_date_problem(page: LegalDocumentPage) -> str | None:
             "date": _local_datetime(latest.effective_from),
         }
     return None
+
+
+def publication_fields_problems(page: LegalDocumentPage) -> dict[str, str]:
+    """What the per-publication fields lack for the version ``page`` would create.
+
+    The first version needs nothing. Every later one needs its own summary of changes (not
+    the previous version's, which customers have read already) and an explicit choice
+    whether the change is material; a translation needs its translated summary.
+
+    Returns:
+        Field name → a sentence for the editor; empty when the page may be published.
+    """
+    if page.pk is None:
+        return {}
+    if page.locale_id != source_locale().pk:
+        version = _translated_version(page)
+        if version is None or version.number < 2 or (page.change_summary or "").strip():
+            return {}
+        return {
+            "change_summary": _(
+                "The summary of changes is not translated yet; customers reading this "
+                "language need it too."
+            )
+        }
+    latest = DocumentVersion.objects.filter(document_id=page.pk).order_by("-number").first()
+    if latest is None:
+        return {}
+    latest_text = latest.texts.filter(locale_id=page.locale_id).first()
+    if latest_text is not None and latest_text.sha256 == text_digest(
+        page.title, page.to_blocks()
+    ):
+        return {}  # the same text again: no new version, nothing to describe
+    problems = {}
+    summary = (page.change_summary or "").strip()
+    if not summary:
+        problems["change_summary"] = _(
+            "Write what this version changes: customers read the summary in the archive and "
+            "in the change notice."
+        )
+    elif latest_text is not None and summary == latest_text.change_summary.strip():
+        problems["change_summary"] = _(
+            "This is the summary of version %(number)d. Write what this version changes."
+        ) % {"number": latest.number}
+    if page.material is None:
+        problems["material"] = _(
+            "Choose whether the change is material, that is whether customers must accept "
+            "the new version before they shop on."
+        )
+    return problems
+
+
+def publication_fields_are_spent(page: LegalDocumentPage) -> bool:
+    """The page's latest revision was published as a version: its summary, material choice
+    and effective date describe that publication and must not carry over to the next."""
+    if page.pk is None or page.locale_id != source_locale().pk:
+        return False
+    latest_revision_id = (
+        LegalDocumentPage.objects.filter(pk=page.pk).values_list("latest_revision_id", flat=True)
+    ).first()
+    return DocumentVersion.objects.filter(revision_id=latest_revision_id).exists()
+
+
+def translation_sources_sync(*, page: LegalDocumentPage) -> None:
+    """Bring the translations of a just-published source page up to date with its text.
+
+    What wagtail-localize's "Sync translated pages" does without publishing: the translation
+    editor then offers the new and changed segments at once, and the dashboard counts them.
+    """
+    source = TranslationSource.objects.filter(
+        object_id=page.translation_key, locale_id=page.locale_id
+    ).first()
+    if source is not None:
+        source.update_from_db()
 
 
 def frontend_purge(*, document: LegalDocumentPage) -> None:

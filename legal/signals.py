@@ -29,6 +29,10 @@ def refuse_unacceptable_publication(sender, instance, raw=False, **kwargs):
 @receiver(page_published, sender=LegalDocumentPage)
 def record_version(sender, instance, revision, **kwargs):
     services.version_record_publication(page=instance, revision=revision)
+    if instance.locale_id == services.source_locale().pk:
+        # The translators' work starts the moment the source is published, not when someone
+        # remembers the sync action.
+        transaction.on_commit(lambda: services.translation_sources_sync(page=instance))
 
 
 @receiver(post_save, sender=VersionText)

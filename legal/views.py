@@ -5,13 +5,12 @@ Views stay thin: they ask ``legal.selectors`` for the document's state, pick the
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 
 from .cache import mark_cacheable
-from .diff import DocumentDiff, diff_versions
+from .comparison import comparison_context, draft_comparison_context
 from .models import VersionText
 from .rendering import mark_bare_links, render_blocks, table_of_contents
 from .selectors import UPCOMING, DocumentState, VersionInfo, document_state, version_text
@@ -178,45 +177,21 @@ def preview(request, page):
     return TemplateResponse(request, "legal/legal_document_page.html", context)
 
 
-def texts_diff(old: VersionText, new: VersionText) -> DocumentDiff:
-    """The comparison of two frozen texts; cached for good, since neither can ever change."""
-    key = f"legal:diff:v1:{old.pk}:{new.pk}:{old.sha256[:16]}:{new.sha256[:16]}"
-    result = cache.get(key)
-    if result is None:
-        result = diff_versions(old.blocks, new.blocks)
-        cache.set(key, result, timeout=None)
-    return result
+def preview_changes(request, page):
+    """The working text as a redline against the version in force, in the page's language.
 
-
-def comparison_context(old: VersionText, new: VersionText, mode: str) -> dict:
-    """What the compare templates need, shared by the public and the admin views."""
-    diff = texts_diff(old, new)
-    return {
-        "diff": diff,
-        "summary": diff.summary,
-        "groups": group_unchanged(diff),
-        "mode": "side" if mode == "side" else "inline",
-        "old_text": old,
-        "new_text": new,
-    }
-
-
-def group_unchanged(diff: DocumentDiff) -> list[dict]:
-    """Runs of unchanged blocks become one collapsible group; each change stands alone."""
-    groups: list[dict] = []
-    for block in diff.blocks:
-        if block.is_change:
-            groups.append({"changed": True, "block": block})
-        elif groups and not groups[-1]["changed"]:
-            groups[-1]["blocks"].append(block)
-        else:
-            groups.append({"changed": False, "blocks": [block]})
-    for group in groups:
-        if not group["changed"]:
-            numbers = [b.new_number for b in group["blocks"] if b.kind == "clause"]
-            group["clause_count"] = len(numbers)
-            group["first"], group["last"] = (numbers[0], numbers[-1]) if numbers else (None, None)
-    return groups
+    Wagtail's preview panel (and wagtail-localize's translation preview) call this with the
+    unsaved form or translation state as ``page``.
+    """
+    language = page.locale.language_code
+    with translation.override(language):
+        context = {
+            "page": page,
+            "self": page,
+            "is_preview": True,
+            **draft_comparison_context(page, page.to_blocks(), request.GET.get("mode", "")),
+        }
+        return TemplateResponse(request, "legal/preview_changes.html", context).render()
 
 
 def compare(request, page, a: int, b: int):

@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
+from wagtail.models import Locale, Page, PagePermissionTester
 
-from . import admin_urls
-from .admin_views import VIEW_PERMISSION
-from .models import DocumentVersion, LegalDocumentPage
+from . import admin_urls, protection, review
+from .admin_views import DRAFT, VIEW_PERMISSION
+from .models import LegalDocumentPage
 
 
 @hooks.register("register_admin_urls")
@@ -33,6 +35,19 @@ def legal_document_buttons(page, user, view_name, next_url=None):
             icon_name="resubmit",
             priority=61,
         )
+        # Where Legal approves or rejects: what the draft changes against the version in force.
+        yield Button(
+            _("Changes in the draft"),
+            url=draft_changes_url(page),
+            icon_name="edit",
+            priority=62,
+        )
+
+
+def draft_changes_url(page) -> str:
+    """The admin redline of ``page``'s working text against the version in force."""
+    language = page.locale.language_code
+    return reverse("legal_admin:compare", args=[page.pk]) + f"?b={DRAFT}&lang={language}"
 
 
 class LegalMenuItem(MenuItem):
@@ -47,28 +62,114 @@ def register_legal_menu_item():
     )
 
 
-@hooks.register("before_delete_page")
-def refuse_deleting_documents_with_versions(request, page):
-    """A document with published versions is evidence; it cannot be deleted (clause 5.8)."""
-    if (
-        isinstance(page.specific_deferred, LegalDocumentPage)
-        and DocumentVersion.objects.filter(document__translation_key=page.translation_key).exists()
-    ):
-        messages.error(
-            request,
-            _(
-                "“%(title)s” has published versions that customers accepted; it cannot be "
-                "deleted. Publish a new version instead."
-            )
-            % {"title": page.get_admin_display_title()},
-        )
-        return redirect("wagtailadmin_pages:edit", page.pk)
+BULK_ACTIONS = {
+    "delete": protection.DELETE,
+    "unpublish": protection.UNPUBLISH,
+    "move": protection.MOVE,
+}
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_actions_on_the_record(request, action_type, objects, action_class_instance):
+    """Bulk delete/unpublish/move of a section holding legal pages takes them along: refuse."""
+    action = BULK_ACTIONS.get(action_type)
+    if action is None:
+        return None
+    for page in objects:
+        if isinstance(page, Page) and (message := protection.refusal(page, action)):
+            messages.error(request, message)
+            return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("construct_page_action_menu")
+def hide_convert_to_alias(menu_items, request, context):
+    """wagtail-localize offers "Convert to alias page" on translations; never on legal pages."""
+    page = context.get("page")
+    if page is not None and protection.is_record_page(page):
+        menu_items[:] = [item for item in menu_items if item.name != "localize-convert-to-alias"]
+
+
+@hooks.register("before_edit_page", order=-10)
+def four_eyes_in_the_editor(request, page):
+    """Tell writers why they cannot approve or publish; log a superuser's break-glass.
+
+    Runs before wagtail-localize's own hook, which takes over the edit view of translations
+    (its "Publish" button posts here with ``action=publish``).
+    """
+    if not isinstance(page.specific_deferred, LegalDocumentPage):
+        return None
+    refusal = review.own_text_refusal(page, request.user)
+    if request.method == "GET":
+        if refusal and _may_sign_off(page, request.user):
+            messages.warning(request, refusal)
+        return None
+    if request.POST.get("action") != "publish" or review.is_source(page):
+        return None
+    if refusal and not request.user.is_superuser:
+        messages.error(request, refusal)
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    reason = review.break_glass_reason(page, request.user)
+    if reason is None:
+        return None
+    from wagtail_localize.models import Translation
+    from wagtail_localize.views.edit_translation import edit_translation
+
+    translation = Translation.objects.filter(
+        source__object_id=page.translation_key, target_locale_id=page.locale_id, enabled=True
+    ).first()
+    if translation is None:
+        return None
+    published_before = page.live_revision_id
+    response = edit_translation(request, translation, page.specific)
+    page.refresh_from_db()
+    if page.live_revision_id != published_before:
+        review.break_glass_log(page=page, user=request.user, reason=reason)
+    return response
+
+
+def _may_sign_off(page, user) -> bool:
+    """The user is one who would otherwise approve (in the task) or publish this page."""
+    task = page.current_workflow_task
+    if task is not None and task.specific.get_actions(page, user):
+        return True
+    # Wagtail's own publish rule, without the four-eyes one.
+    return not review.is_source(page) and PagePermissionTester(user, page).can_publish()
+
+
+@hooks.register("before_publish_page")
+def remember_break_glass(request, page):
+    """A superuser publishing directly bypasses Legal's approval (or four eyes): note it."""
+    if isinstance(page.specific_deferred, LegalDocumentPage):
+        request.legal_break_glass = review.break_glass_reason(page, request.user)
+
+
+@hooks.register("after_publish_page")
+def log_break_glass(request, page):
+    reason = getattr(request, "legal_break_glass", None)
+    if reason:
+        review.break_glass_log(page=page, user=request.user, reason=reason)
+
+
+@hooks.register("register_log_actions")
+def register_break_glass(actions):
+    @actions.register_action(review.BREAK_GLASS)
+    class BreakGlassFormatter(LogFormatter):
+        label = _("Break-glass publication")
+
+        def format_message(self, log_entry):
+            reason = log_entry.data.get("reason")
+            return str(review.BREAK_GLASS_REASONS.get(reason, self.label))
 
 
 @hooks.register("construct_homepage_panels")
 def add_legal_panel(request, panels):
-    if request.user.has_perm(VIEW_PERMISSION):
-        from .panels import LegalDashboardPanel
+    from .panels import LegalDashboardPanel
 
+    if request.user.has_perm(VIEW_PERMISSION):
         panels.append(LegalDashboardPanel(request))
+    elif any(
+        page.permissions_for_user(request.user).can_edit()
+        for page in LegalDocumentPage.objects.filter(locale=Locale.get_default())
+    ):
+        panels.append(LegalDashboardPanel(request, full=False))

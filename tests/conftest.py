@@ -1,14 +1,26 @@
 """Shared fixtures: the initial content is loaded once per test database."""
 
+import os
+
 import pytest
 from django.core.management import call_command
+from hypothesis import settings
 from wagtail.models import Locale
 
 from legal.models import LegalDocumentPage
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _media_root(tmp_path_factory):
+    """Uploaded images and their renditions go to a temporary folder, not the project's."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_media_root, django_db_setup, django_db_blocker):
     """Every test starts from what ``make run`` gives a newcomer: site, pages, policy v1."""
     with django_db_blocker.unblock():
         call_command("load_initial_data", verbosity=0)
@@ -89,3 +101,9 @@ def postgres_only():
     return pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL (runs in CI's PostgreSQL pass)"
     )
+
+
+# `make mutants` runs the pure tests once per mutant: fewer examples there, and the same ones
+# every run so that a mutant's verdict is reproducible.
+settings.register_profile("mutants", max_examples=20, derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -43,11 +43,17 @@ def publish_source(
     *,
     material: bool = False,
     effective_from: datetime | None = None,
-    summary: str = "Изменения для теста.",
+    summary: str | None = None,
     user=None,
 ) -> DocumentVersion:
-    """Save ``data`` as the Russian page's body and publish it; returns the new version."""
+    """Save ``data`` as the Russian page's body and publish it; returns the new version.
+
+    Without ``summary``, each version gets its own (a later version may not repeat one).
+    """
     page = LegalDocumentPage.objects.get(pk=page.pk)
+    if summary is None:
+        number = DocumentVersion.objects.filter(document=page).count() + 1
+        summary = f"Изменения для теста (версия {number})."
     if data is not None:
         page.body = data
     page.material = material

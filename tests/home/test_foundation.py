@@ -160,7 +160,10 @@ class TestProductionSettings:
         assert result.returncode != 0
         assert "DJANGO_SECRET_KEY" in result.stderr
 
-    def test_check_deploy_reports_no_warnings(self):
+    def test_check_deploy_reports_no_warnings(self, tmp_path):
+        from consent_log.signing import generate_key_file
+
+        generate_key_file(tmp_path / "consent-log-key.pem")
         result = run_manage(
             "check",
             "--deploy",
@@ -170,6 +173,7 @@ class TestProductionSettings:
                 "DJANGO_SETTINGS_MODULE": "jetu_cms.settings.production",
                 "DJANGO_SECRET_KEY": "a" * 20 + "-long-random-production-key-" + "z" * 30,
                 "DJANGO_ALLOWED_HOSTS": "www.jetu.kz",
+                "CONSENT_LOG_SIGNING_KEY_FILE": str(tmp_path / "consent-log-key.pem"),
             },
         )
         assert result.returncode == 0, result.stdout + result.stderr

@@ -49,6 +49,7 @@ def post_edit(client, page, items, **extra):
             "slug": page.slug,
             "short_name": page.short_name,
             "change_summary": "Добавлен пункт 5.11.",
+            "material": "False",
             "effective_from": "",
             "body": streamfield(items),
             **extra,

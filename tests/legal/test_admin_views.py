@@ -59,9 +59,8 @@ def test_page_header_offers_versions_and_comparison(admin_client, policy):
 def test_deleting_a_document_with_versions_is_refused_with_a_message(admin_client, policy):
     response = admin_client.post(f"/admin/pages/{policy.pk}/delete/", follow=True)
     assert LegalDocumentPage.objects.filter(pk=policy.pk).exists()
-    assert (
-        "cannot be deleted" in response.content.decode()
-        or "нельзя удалить" in response.content.decode()
+    assert "поэтому его нельзя удалить. Вместо этого опубликуйте новую версию." in (
+        response.content.decode()
     )
 
 

@@ -101,6 +101,6 @@ def test_logged_in_customers_never_get_the_shared_cache(client, policy):
     assert response["X-Accel-Expires"] == "0"
 
 
-def test_previews_and_errors_are_not_cached(client, policy):
+def test_error_pages_are_not_cached(client, policy):
     assert client.get("/ru/legal/privacy/versions/9/").status_code == 404
     assert "X-Cache" not in client.get("/ru/legal/privacy/versions/9/")

@@ -63,7 +63,7 @@ def test_second_publication_is_v2_and_v1_stays_byte_for_byte(client, policy):
     assert "посетитель" in client.get("/ru/legal/privacy/").content.decode()
     old = client.get("/ru/legal/privacy/versions/1/").content.decode()
     assert "Покупатель – пользователь Интернет-магазина" in old
-    assert "больше не действует" in old or "no longer in force" in old
+    assert "Это версия 1, которая больше не действует." in old
 
 
 def test_republishing_unchanged_text_makes_no_new_version(policy):
@@ -83,9 +83,9 @@ def test_handler_is_idempotent_for_one_publication(policy):
 
 def test_untranslated_version_is_pending_and_v1_still_served_in_both_languages(client, policy):
     publish_source(policy, changed_body(policy), material=True)
-    for language in ("ru", "kk"):
+    for language, label in (("ru", "Версия"), ("kk", "Нұсқа")):
         page = client.get(f"/{language}/legal/privacy/").content.decode()
-        assert "<li>Version <strong>1</strong></li>" in page or "<strong>1</strong>" in page
+        assert f"<li>{label} <strong>1</strong></li>" in page
     ru = client.get("/ru/legal/privacy/").content.decode()
     assert "посетитель" not in ru
     archive = client.get("/ru/legal/privacy/versions/").content.decode()
@@ -104,7 +104,7 @@ def test_incomplete_translation_is_refused(client, policy):
     assert not v2.texts.filter(locale__language_code="kk").exists()
     # Readers of the Kazakh policy still get version 1, with no Russian filling the gaps.
     kk_page = client.get("/kk/legal/privacy/").content.decode()
-    assert "<strong>1</strong>" in kk_page
+    assert "<li>Нұсқа <strong>1</strong></li>" in kk_page
     assert "посетитель" not in kk_page
 
 
@@ -115,7 +115,7 @@ def test_future_effective_date_shows_notice_and_keeps_old_version_until_then(cli
     page = client.get("/ru/legal/privacy/").content.decode()
     assert "посетитель" not in page
     assert 'href="/ru/legal/privacy/versions/2/"' in page
-    assert "takes effect on" in page or "вступает в силу" in page
+    assert "Новая версия этого документа вступает в силу" in page
     assert "status--upcoming" in client.get("/ru/legal/privacy/versions/").content.decode()
     with time_machine.travel(effective + timedelta(minutes=1), tick=False):
         page = client.get("/ru/legal/privacy/").content.decode()
@@ -151,6 +151,8 @@ def test_past_effective_date_means_publication_time(policy):
 def test_scheduled_publishing_still_creates_a_version(policy):
     page = LegalDocumentPage.objects.get(pk=policy.pk)
     page.body = changed_body(page)
+    page.change_summary = "Уточнён пункт 1.8."
+    page.material = False
     page.go_live_at = timezone.now() + timedelta(hours=1)
     page.save_revision().publish()
     assert DocumentVersion.objects.filter(document=policy).count() == 1
