@@ -23,14 +23,14 @@ def in_language(language, value, fmt):
 
 
 def test_kazakh_dates_read_as_in_official_documents():
-    assert in_language("kk", MOMENT, "DATE_FORMAT") == "2026\xa0жылғы 1\xa0желтоқсан"
-    assert in_language("kk", MOMENT, "DATETIME_FORMAT") == "2026\xa0жылғы 1\xa0желтоқсан, 13:05"
+    assert in_language("kk", MOMENT, "DATE_FORMAT") == "2026 жылғы 1 желтоқсан"
+    assert in_language("kk", MOMENT, "DATETIME_FORMAT") == "2026 жылғы 1 желтоқсан, 13:05"
     assert in_language("kk", MOMENT, "SHORT_DATE_FORMAT") == "01.12.2026"
 
 
 def test_russian_dates_keep_their_own_form():
-    assert in_language("ru", MOMENT, "DATE_FORMAT") == "1\xa0декабря 2026\xa0г."
-    assert in_language("ru", MOMENT, "DATETIME_FORMAT") == "1\xa0декабря 2026\xa0г., 13:05"
+    assert in_language("ru", MOMENT, "DATE_FORMAT") == "1 декабря 2026 г."
+    assert in_language("ru", MOMENT, "DATETIME_FORMAT") == "1 декабря 2026 г., 13:05"
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
@@ -44,11 +44,11 @@ def test_times_are_24_hour_without_am_pm(language):
 def test_every_kazakh_month_is_the_cldr_nominative(month):
     cldr = get_month_names("wide", "format", locale="kk")[month]
     day = datetime(2027, month, 8, tzinfo=ALMATY)
-    assert in_language("kk", day, "DATE_FORMAT") == f"2027\xa0жылғы 8\xa0{cldr}"
+    assert in_language("kk", day, "DATE_FORMAT") == f"2027 жылғы 8 {cldr}"
 
 
 @pytest.mark.parametrize("month", range(1, 13))
 def test_every_russian_month_is_the_cldr_genitive(month):
     cldr = get_month_names("wide", "format", locale="ru")[month]
     day = datetime(2027, month, 8, tzinfo=ALMATY)
-    assert in_language("ru", day, "DATE_FORMAT") == f"8\xa0{cldr} 2027\xa0г."
+    assert in_language("ru", day, "DATE_FORMAT") == f"8 {cldr} 2027 г."

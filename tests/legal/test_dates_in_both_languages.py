@@ -56,10 +56,10 @@ def test_the_policy_in_force_gives_its_dates_in_each_language(client, v2):
     with time_machine.travel(EFFECTIVE + timedelta(hours=1), tick=False):
         kk = text_of(client.get("/kk/legal/privacy/"))
         ru = text_of(client.get("/ru/legal/privacy/"))
-    assert "Күшіне ену күні: 2027\xa0жылғы 1\xa0наурыз" in kk
-    assert "Жарияланған күні: 2027\xa0жылғы 20\xa0ақпан" in kk
-    assert "Действует с 1\xa0марта 2027\xa0г." in ru
-    assert "Опубликована 20\xa0февраля 2027\xa0г." in ru
+    assert "Күшіне ену күні: 2027 жылғы 1 наурыз" in kk
+    assert "Жарияланған күні: 2027 жылғы 20 ақпан" in kk
+    assert "Действует с 1 марта 2027 г." in ru
+    assert "Опубликована 20 февраля 2027 г." in ru
     assert_kazakh_dates_clean(kk)
     assert_no_double_stop(ru)
 
@@ -70,10 +70,10 @@ def test_an_upcoming_version_is_announced_with_its_date(client, v2):
         ru = text_of(client.get("/ru/legal/privacy/"))
         kk_v2 = text_of(client.get("/kk/legal/privacy/versions/2/"))
         ru_v2 = text_of(client.get("/ru/legal/privacy/versions/2/"))
-    assert "Осы құжаттың жаңа нұсқасы жарияланды. Күшіне ену күні: 2027\xa0жылғы 1\xa0наурыз." in kk
-    assert "Новая версия этого документа вступает в силу 1\xa0марта 2027\xa0г. " in ru
-    assert "Бұл — 2-нұсқа. Күшіне ену күні: 2027\xa0жылғы 1\xa0наурыз." in kk_v2
-    assert "Это версия 2. Она вступает в силу 1\xa0марта 2027\xa0г. " in ru_v2
+    assert "Осы құжаттың жаңа нұсқасы жарияланды. Күшіне ену күні: 2027 жылғы 1 наурыз." in kk
+    assert "Новая версия этого документа вступает в силу 1 марта 2027 г. " in ru
+    assert "Бұл — 2-нұсқа. Күшіне ену күні: 2027 жылғы 1 наурыз." in kk_v2
+    assert "Это версия 2. Она вступает в силу 1 марта 2027 г. " in ru_v2
     for text in (kk, kk_v2):
         assert_kazakh_dates_clean(text)
     for text in (ru, ru_v2):
@@ -86,10 +86,10 @@ def test_the_archive_and_the_comparison_date_every_version(client, v2):
         ru = text_of(client.get("/ru/legal/privacy/versions/"))
         kk_compare = text_of(client.get("/kk/legal/privacy/compare/1/2/"))
         ru_compare = text_of(client.get("/ru/legal/privacy/compare/1/2/"))
-    assert "2-нұсқа 2027\xa0жылғы 1\xa0наурыз 2027\xa0жылғы 20\xa0ақпан күшінде" in kk
-    assert "Версия 2 1\xa0марта 2027\xa0г. 20\xa0февраля 2027\xa0г. действует" in ru
-    assert "2-нұсқа — күшіне ену күні: 2027\xa0жылғы 1\xa0наурыз" in kk_compare
-    assert "Версия 2 — действует с 1\xa0марта 2027\xa0г." in ru_compare
+    assert "2-нұсқа 2027 жылғы 1 наурыз 2027 жылғы 20 ақпан күшінде" in kk
+    assert "Версия 2 1 марта 2027 г. 20 февраля 2027 г. действует" in ru
+    assert "2-нұсқа — күшіне ену күні: 2027 жылғы 1 наурыз" in kk_compare
+    assert "Версия 2 — действует с 1 марта 2027 г." in ru_compare
     assert_kazakh_dates_clean(kk + kk_compare)
     assert_no_double_stop(ru + ru_compare)
 
@@ -97,8 +97,8 @@ def test_the_archive_and_the_comparison_date_every_version(client, v2):
 @pytest.mark.parametrize(
     ("language", "registered", "accepted"),
     [
-        ("kk", "Тіркелген күні 2027\xa0жылғы 20\xa0ақпан", "2027\xa0жылғы 20\xa0ақпан, 15:30"),
-        ("ru", "Дата регистрации 20\xa0февраля 2027\xa0г.", "20\xa0февраля 2027\xa0г., 15:30"),
+        ("kk", "Тіркелген күні 2027 жылғы 20 ақпан", "2027 жылғы 20 ақпан, 15:30"),
+        ("ru", "Дата регистрации 20 февраля 2027 г.", "20 февраля 2027 г., 15:30"),
     ],
 )
 def test_my_account_dates_my_registration_and_consent(
@@ -129,9 +129,9 @@ def test_the_change_notice_states_the_date_the_version_takes_effect(
     by_recipient = {message.to[0]: message for message in mail.outbox}
     kk, ru = by_recipient["kk@example.kz"], by_recipient["ru@example.kz"]
     kk_html, ru_html = kk.alternatives[0][0], ru.alternatives[0][0]
-    assert "-нұсқасын жарияладық.\nКүшіне ену күні: 2027\xa0жылғы 1\xa0наурыз\n" in kk.body
-    assert "Күшіне ену күні: 2027\xa0жылғы 1\xa0наурыз</p>" in kk_html
-    assert "Дата вступления в силу: 1\xa0марта 2027\xa0г.\n" in ru.body
-    assert "Дата вступления в силу: 1\xa0марта 2027\xa0г.</p>" in ru_html
+    assert "-нұсқасын жарияладық.\nКүшіне ену күні: 2027 жылғы 1 наурыз\n" in kk.body
+    assert "Күшіне ену күні: 2027 жылғы 1 наурыз</p>" in kk_html
+    assert "Дата вступления в силу: 1 марта 2027 г.\n" in ru.body
+    assert "Дата вступления в силу: 1 марта 2027 г.</p>" in ru_html
     assert_kazakh_dates_clean(kk.subject + kk.body + kk_html)
     assert_no_double_stop(ru.subject + ru.body + ru_html)

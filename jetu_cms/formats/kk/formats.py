@@ -7,12 +7,11 @@ so no "Т.Қ./Т.Д." markers ever appear. A sentence that carries such a date i
 "Күшіне ену күні: 2026 жылғы 1 желтоқсан", because the nominative form cannot take a case ending.
 """
 
-# No-break spaces keep "2026 жылғы" and "1 желтоқсан" together when a line wraps.
-DATE_FORMAT = "Y\xa0жылғы j\xa0E"
+DATE_FORMAT = "Y жылғы j E"
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "Y\xa0жылғы j\xa0E, H:i"
-YEAR_MONTH_FORMAT = "Y\xa0жылғы E"
-MONTH_DAY_FORMAT = "j\xa0E"
+DATETIME_FORMAT = "Y жылғы j E, H:i"
+YEAR_MONTH_FORMAT = "Y жылғы E"
+MONTH_DAY_FORMAT = "j E"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 FIRST_DAY_OF_WEEK = 1  # Monday
@@ -27,5 +26,5 @@ DATETIME_INPUT_FORMATS = [
 ]
 # As CLDR writes Kazakh numbers: 12 990,5.
 DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\xa0"
+THOUSAND_SEPARATOR = " "
 NUMBER_GROUPING = 3

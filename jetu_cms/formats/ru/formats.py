@@ -5,7 +5,6 @@ must not add its own full stop after it (that would print "г.."): such messages
 date, whose "г." closes the sentence, as Russian typography requires.
 """
 
-# No-break spaces, as Russian typography wants, after the day and before "г.".
-DATE_FORMAT = "j\xa0E Y\xa0г."
+DATE_FORMAT = "j E Y г."
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "j\xa0E Y\xa0г., H:i"
+DATETIME_FORMAT = "j E Y г., H:i"
