@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from legal.html_policy import clean_rich_text
-from legal.notices import notices_fan_out
+from shop.notices import notices_fan_out
 from tests.helpers import body_data, clause, publish_version
 from tests.shop.shop_helpers import make_customer
 

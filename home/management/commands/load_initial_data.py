@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import Translation
 
-from home.localize import (
+from core.localize import (
     IncompleteTranslationError,
     get_translation,
     page_translate,
