@@ -245,7 +245,8 @@ def notice_email(*, customer, sources: _Sources, language: str, last_accepted: i
     version = sources.version
     page = sources.pages[language]
     base = settings.SITE_URL.rstrip("/") + page.url
-    since = last_accepted or 0
+    # Version 1 is where the document began, not a change to it.
+    since = last_accepted or 1
     changes = []
     previous = since
     for item in sources.versions:
@@ -257,11 +258,7 @@ def notice_email(*, customer, sources: _Sources, language: str, last_accepted: i
                 "number": item.number,
                 "effective_from": item.effective_from,
                 "summary": text.change_summary,
-                "compare_url": (
-                    base + page.reverse_subpage("compare", args=[previous, item.number])
-                    if previous
-                    else ""
-                ),
+                "compare_url": base + page.reverse_subpage("compare", args=[previous, item.number]),
                 "compared_with": previous,
             }
         )

@@ -204,7 +204,7 @@ def test_a_crash_mid_batch_neither_repeats_nor_skips_anyone(
 ):
     customers = [make_customer(email=f"c{i}@example.kz") for i in range(7)]
     publish_version(policy, changed_body(policy))
-    from legal import notices
+    from shop import notices
 
     real_email = notices.notice_email
     calls = {"n": 0}
