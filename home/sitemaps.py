@@ -1,9 +1,11 @@
-"""The sitemap: every live public page in every language, each with its hreflang alternates."""
+"""The sitemap: every public page in every language, each with its hreflang alternates."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.db.models import Q
+from django.urls import reverse
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
@@ -57,3 +59,21 @@ class TranslatedSitemap(Sitemap):
             for url in urls.values():
                 alternates[url] = links
         return alternates
+
+
+class ShopSitemap(DjangoSitemap):
+    """The catalogue and every product page on sale, in each language with its alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def items(self):
+        from shop.models import Product
+
+        return ["catalogue", *Product.objects.active().order_by("sort_order", "pk")]
+
+    def location(self, item):
+        if item == "catalogue":
+            return reverse("shop:catalogue")
+        return reverse("shop:product", kwargs={"slug": item.slug})

@@ -12,7 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from home.security import csp_report
-from home.sitemaps import TranslatedSitemap
+from home.sitemaps import ShopSitemap, TranslatedSitemap
 from home.staff import AdminLogoutView
 
 
@@ -42,7 +42,7 @@ urlpatterns = [
     path("healthz", healthz),
     path("favicon.ico", home_views.favicon),
     path("robots.txt", home_views.robots_txt),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap, "shop": ShopSitemap}}),
     path(f"{settings.MEDIA_URL.lstrip('/')}images/<path:path>", image_rendition),
     path("consent-log/", include("consent_log.urls")),
 ]

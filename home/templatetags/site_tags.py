@@ -6,7 +6,6 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
-from legal.models import LegalIndexPage
 from legal.selectors import policy_page_for_language
 
 register = template.Library()
@@ -67,13 +66,14 @@ def policy_url():
     return page.url if page else ""
 
 
-@register.simple_tag
-def legal_index_url():
-    """URL of the legal section ("Правовая информация") in the current language."""
-    section = (
-        LegalIndexPage.objects.live()
-        .filter(locale__language_code=translation.get_language())
-        .only("id", "url_path")
-        .first()
-    )
-    return section.url if section else ""
+
+@register.filter
+def section_url(policy_url: str) -> str:
+    """The legal section holding the policy: "/ru/legal/privacy/" → "/ru/legal/".
+
+    A legal document's only possible parent is the legal section (``parent_page_types``) and
+    Wagtail builds a page's URL from its parent's, so no query is needed.
+    """
+    if not policy_url:
+        return ""
+    return policy_url.rstrip("/").rsplit("/", 1)[0] + "/"

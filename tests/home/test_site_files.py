@@ -57,7 +57,7 @@ def test_every_page_has_an_icon_a_logo_and_a_description_in_its_language(client,
     for path in ("/", "/legal/", "/legal/privacy/", "/legal/privacy/versions/", "/shop/"):
         html = client.get(f"/{language}{path}").content.decode()
         assert 'rel="icon"' in html, path
-        assert re.search(r'<a class="brand"[^>]*><img src="[^"]*logo[^"]*\.svg"', html), path
+        assert re.search(r'<a class="brand"[^>]*><svg class="brand__logo"', html), path
         description = re.search(r'<meta name="description" content="([^"]+)">', html)
         assert description, path
         cyrillic = "әғқңөұүһі" if language == "kk" else "ыэъё"
@@ -116,3 +116,25 @@ def test_the_legal_section_lists_its_documents_with_the_version_in_force(
     home = client.get(f"/{language}/").content.decode()
     menu = home.split('class="site-nav"')[1].split("</nav>")[0]
     assert f'href="/{language}/legal/">{heading}</a>' in menu
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_the_catalogue_and_every_product_page_in_both_languages(client):
+    from shop.models import Product
+
+    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 (our own sitemap)
+    entries = {
+        re.sub(r"^https?://[^/]+", "", url.find(f"{SITEMAP}loc").text): {
+            link.get("hreflang"): re.sub(r"^https?://[^/]+", "", link.get("href"))
+            for link in url.findall(f"{XHTML}link")
+        }
+        for url in root.findall(f"{SITEMAP}url")
+    }
+    products = list(Product.objects.active())
+    assert products
+    for path in ["/shop/", *(f"/shop/products/{p.slug}/" for p in products)]:
+        for language in ("ru", "kk"):
+            assert entries[f"/{language}{path}"]["ru"] == f"/ru{path}"
+            assert entries[f"/{language}{path}"]["kk"] == f"/kk{path}"
+        # A page answers at each address the sitemap gives.
+        assert client.get(f"/kk{path}").status_code == 200
