@@ -2,11 +2,14 @@
 
 Nothing here uses the diff's tokenizer: the visible text of a fragment is read with the
 standard library's HTML parser, as a reader would see it once the text is frozen (only the
-legal-text allow-list's blocks and ``<br>`` separate words; other elements are unwrapped).
+legal-text allow-list's blocks and ``<br>`` separate words; other elements are unwrapped),
+and its block structure with html5lib, which builds the tree as the HTML standard says.
 """
 
 import re
 from html.parser import HTMLParser
+
+from bs4 import BeautifulSoup, Comment, NavigableString
 
 _INS_RE = re.compile(r"<ins\b[^>]*>.*?</ins>", re.DOTALL | re.IGNORECASE)
 _DEL_RE = re.compile(r"<del\b[^>]*>.*?</del>", re.DOTALL | re.IGNORECASE)
@@ -128,3 +131,37 @@ def assert_well_formed(fragment_html: str) -> None:
     checker.feed(fragment_html)
     checker.close()
     assert checker.stack == [], checker.stack
+
+
+def structure(markup: str) -> str:
+    """The block structure and text of a fragment as a browser builds it (html5lib).
+
+    Only the allow-listed blocks are kept (other elements are unwrapped, as freezing does),
+    blocks without text are dropped (nothing of them shows), whitespace collapses; inline
+    formatting is left to ``formatting``-style checks.
+    """
+    body = BeautifulSoup(markup, "html5lib").body
+    out: list[str] = []
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                out.append(str(child))
+            elif child.name in _VisibleText.HIDDEN:
+                continue
+            elif child.name == "br":
+                out.append(" ")
+            elif child.name in _VisibleText.BLOCKS:
+                if child.get_text().strip():
+                    out.append(f" <{child.name}> ")
+                    walk(child)
+                    out.append(f" </{child.name}> ")
+                else:
+                    out.append(" ")
+            else:
+                walk(child)
+
+    walk(body)
+    return " ".join("".join(out).split())

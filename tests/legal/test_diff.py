@@ -204,6 +204,99 @@ def test_one_word_changed_in_full_policy(policy):
     assert re.findall(r"<ins>(.*?)</ins>", inline) == ["секретной"]
 
 
+def test_a_changed_number_is_a_change():
+    old = [clause("3.2", "Данные хранятся 30 дней после отказа.")]
+    new = [clause("3.2", "Данные хранятся 90 дней после отказа.")]
+    (block,) = diff_versions(old, new).blocks
+    assert block.status == "changed"
+    assert (
+        block.inline_html == "<p>Данные хранятся <del>30</del><ins>90</ins> дней после отказа.</p>"
+    )
+
+    kk_old = [clause("1.4", "Саясат 2025 жылғы 1 наурыздан бастап күшіне енеді.")]
+    kk_new = [clause("1.4", "Саясат 2026 жылғы 1 наурыздан бастап күшіне енеді.")]
+    (kk,) = diff_versions(kk_old, kk_new).blocks
+    assert kk.status == "changed"
+    assert kk.new_side_html == (
+        "<p>Саясат <ins>2026</ins> жылғы 1 наурыздан бастап күшіне енеді.</p>"
+    )
+
+
+def test_a_changed_clause_reference_marks_the_digit():
+    old = [clause("4.1", "В порядке, указанном в п.4.3.2. Политики.")]
+    new = [clause("4.1", "В порядке, указанном в п.4.3.3. Политики.")]
+    (block,) = diff_versions(old, new).blocks
+    assert (
+        block.inline_html
+        == "<p>В порядке, указанном в п.4.3.<del>2</del><ins>3</ins>. Политики.</p>"
+    )
+
+
+def test_a_changed_number_in_a_heading_is_a_change():
+    old = [section("2", "Сроки: 30 дней")]
+    new = [section("2", "Сроки: 10 дней")]
+    diff = diff_versions(old, new)
+    assert diff.summary.sections_changed == 1
+    assert diff.blocks[0].inline_html == "Сроки: <del>30</del><ins>10</ins> дней"
+
+
+@pytest.mark.parametrize(
+    ("source", "rendered"),
+    [
+        # Optional end tags are implied, as a browser implies them.
+        ("<ul><li>один<li>два</ul>", "<ul><li>один</li><li>два</li></ul>"),
+        ("<p>один<ul><li>два</li></ul>три", "<p>один</p><ul><li>два</li></ul>три"),
+        ("<p>один<p>два", "<p>один</p><p>два</p>"),
+        # A list inside a list item stays inside it, and an end tag closes only its element.
+        (
+            "<ol><li>один<ul><li>два</li></ul>три</li><li>четыре</li></ol>",
+            "<ol><li>один<ul><li>два</li></ul>три</li><li>четыре</li></ol>",
+        ),
+        ("<p>один</li>два</p>", "<p>одиндва</p>"),
+        # Line breaks are kept, the spaces around them are not content.
+        ("<p>один <br> два<br/>три</p>", "<p>один<br>два<br>три</p>"),
+        # Formatting closes where its end tag says, <strong> and <b> alike.
+        ("<p><b>один <i>два</b> три</i></p>", "<p><b>один <i>два</i></b><i> три</i></p>"),
+        ("<p><strong>один</b> два</p>", "<p><strong>один</strong> два</p>"),
+        # <em> and <i> look the same: all three words are italic, as in a browser.
+        ("<p><em>один <i>два</em> три</i></p>", "<p><em>один два три</em></p>"),
+        # What the allow-list does not know is unwrapped; what it cannot show is dropped.
+        ("<p><span>один</span> <u>два</u></p>", "<p>один два</p>"),
+        ("<p>один<script>x</script><template><b>y</b></template> два</p>", "<p>один два</p>"),
+        ("<p>один<style><p>x</style> два</p>", "<p>один два</p>"),
+        ('<p><a href="/policy/">один</a> <a href=" java\tscript:x">два</a></p>',
+         '<p><a href="/policy/">один</a> <a>два</a></p>'),
+        ("<p><a>один</a></p>", "<p><a>один</a></p>"),
+        ("<p/>один", "один"),
+    ],
+)  # fmt: skip
+def test_an_unchanged_clause_renders_as_a_browser_reads_it(source, rendered):
+    block = {"type": "clause", "number": "1.1", "html": source}
+    (same,) = diff_versions([block], [dict(block)]).blocks
+    assert (same.status, same.inline_html, same.new_side_html) == ("unchanged", rendered, rendered)
+
+
+def test_a_word_added_in_a_nested_list_is_marked_there():
+    old = "<ol><li>один<ul><li>два</li><li>три</li></ul></li></ol>"
+    new = "<ol><li>один<ul><li>два</li><li>три и четыре</li></ul></li></ol>"
+    (block,) = diff_versions(
+        [{**clause("1.1", ""), "html": old}], [{**clause("1.1", ""), "html": new}]
+    ).blocks
+    assert block.inline_html == (
+        "<ol><li>один<ul><li>два</li><li>три<ins> и четыре</ins></li></ul></li></ol>"
+    )
+
+
+def test_a_new_list_item_is_its_own_item():
+    old = "<ul><li>один</li><li>два</li></ul>"
+    new = "<ul><li>один</li><li>два</li><li>три</li></ul>"
+    (block,) = diff_versions(
+        [{**clause("1.1", ""), "html": old}], [{**clause("1.1", ""), "html": new}]
+    ).blocks
+    assert block.inline_html == "<ul><li>один</li><li>два</li><li><ins>три</ins></li></ul>"
+    assert block.old_side_html == "<ul><li>один</li><li>два</li></ul>"
+
+
 def test_multi_word_replacement_is_one_phrase():
     old = [clause("1.1", "Покупатель обязан сообщить старый адрес доставки.")]
     new = [clause("1.1", "Покупатель обязан сообщить новый телефон доставки.")]
