@@ -308,6 +308,99 @@ def test_multi_word_replacement_is_one_phrase():
     )
 
 
+def test_replaced_words_at_either_end_are_one_phrase():
+    (first,) = diff_versions(
+        [clause("1.1", "старый адрес доставки Покупателя по договору")],
+        [clause("1.1", "новый телефон доставки Покупателя по договору")],
+    ).blocks
+    assert first.inline_html == (
+        "<p><del>старый адрес</del><ins>новый телефон</ins> доставки Покупателя по договору</p>"
+    )
+    (last,) = diff_versions(
+        [clause("1.1", "Покупатель по договору сообщает адрес доставки")],
+        [clause("1.1", "Покупатель по договору сообщает номер телефона")],
+    ).blocks
+    assert last.inline_html == (
+        "<p>Покупатель по договору сообщает <del>адрес доставки</del><ins>номер телефона</ins></p>"
+    )
+
+
+def test_one_word_changed_in_a_long_clause_marks_only_that_word():
+    # Hundreds of tokens, all alike: difflib's "popular element" heuristic must stay off, or
+    # it would ignore them and find nothing in common between the two versions.
+    words = ["данные"] * 150
+    changed = [*words[:75], "сведения", *words[76:]]
+    (block,) = diff_versions(
+        [clause("1.1", " ".join(words))], [clause("1.1", " ".join(changed))]
+    ).blocks
+    assert block.status == "changed"
+    assert re.findall(r"<del>(.*?)</del>", block.inline_html) == ["данные"]
+    assert re.findall(r"<ins>(.*?)</ins>", block.inline_html) == ["сведения"]
+
+
+def test_clauses_without_words_still_pair():
+    old = [clause("1.1", "текст"), {"type": "clause", "number": "1.2", "html": "<br>"}]
+    new = [clause("1.1", "текст"), {"type": "clause", "number": "1.3", "html": ""}]
+    diff = diff_versions(old, new)
+    assert [(b.status, b.old_number, b.new_number) for b in diff.blocks] == [
+        ("unchanged", "1.1", "1.1"),
+        ("moved", "1.2", "1.3"),
+    ]
+
+
+def test_a_removed_clause_is_anchored_to_a_neighbour_that_stayed_in_its_section():
+    old = [
+        section("1", "Первый"),
+        clause("1.1", "Покупатель сообщает свой адрес доставки."),
+        clause("1.2", "Продавец хранит сведения о заказах Покупателя."),
+        clause("1.3", "Продавец не передаёт данные третьим лицам."),
+        section("2", "Второй"),
+        clause("2.1", "Споры решаются путём переговоров сторон."),
+    ]
+    new = [
+        section("1", "Первый"),
+        clause("1.1", "Продавец не передаёт данные третьим лицам."),
+        section("2", "Второй"),
+        clause("2.1", "Споры решаются путём переговоров сторон."),
+        clause("2.2", "Покупатель сообщает свой адрес доставки."),
+    ]
+    diff = diff_versions(old, new)
+    # 1.1 left for section 2, so the removed 1.2 stays under section 1's heading.
+    assert [(b.status, b.old_number, b.new_number) for b in diff.blocks] == [
+        ("unchanged", "1", "1"),
+        ("removed", "1.2", None),
+        ("moved", "1.3", "1.1"),
+        ("unchanged", "2", "2"),
+        ("unchanged", "2.1", "2.1"),
+        ("moved", "1.1", "2.2"),
+    ]
+
+
+def test_a_removed_sub_clause_is_anchored_by_section_not_by_parent_number():
+    old = [
+        section("1", "Первый"),
+        clause("1.1", "Покупатель обязан сообщить данные."),
+        clause("1.1.1", "Фамилию, имя и отчество Покупателя."),
+        clause("1.1.2", "Контактный телефон Покупателя."),
+        clause("1.2", "Продавец хранит данные пять лет."),
+    ]
+    new = [
+        section("1", "Первый"),
+        clause("1.2", "Покупатель обязан сообщить данные."),
+        clause("1.2.1", "Фамилию, имя и отчество Покупателя."),
+        clause("1.3", "Продавец хранит данные пять лет."),
+    ]
+    diff = diff_versions(old, new)
+    # 1.1.1 became 1.2.1, still in section 1: the removed 1.1.2 follows it.
+    assert [(b.status, b.old_number, b.new_number) for b in diff.blocks] == [
+        ("unchanged", "1", "1"),
+        ("moved", "1.1", "1.2"),
+        ("moved", "1.1.1", "1.2.1"),
+        ("removed", "1.1.2", None),
+        ("moved", "1.2", "1.3"),
+    ]
+
+
 def test_punctuation_only_change_is_marked():
     old = [clause("2.2.1", "фамилию, имя, отчество Покупателя")]
     new = [clause("2.2.1", "фамилию; имя, отчество Покупателя")]
