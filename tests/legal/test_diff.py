@@ -267,7 +267,9 @@ def test_a_changed_number_in_a_heading_is_a_change():
         ('<p><a href="/policy/">один</a> <a href=" java\tscript:x">два</a></p>',
          '<p><a href="/policy/">один</a> <a>два</a></p>'),
         ("<p><a>один</a></p>", "<p><a>один</a></p>"),
+        # Self-closed tags are empty, as freezing (BeautifulSoup) reads them.
         ("<p/>один", "один"),
+        ('<p>один <b/>два <a href="/x"/>три <script/>четыре</p>', "<p>один два три четыре</p>"),
     ],
 )  # fmt: skip
 def test_an_unchanged_clause_renders_as_a_browser_reads_it(source, rendered):
@@ -507,6 +509,7 @@ def test_clause_inserted_in_middle_renumbers_following(policy):
     )
     assert added.old_side_html == ""
     assert added.anchor == "p-5.3"
+    assert added.similarity == 0.0
     # Renumbered clauses carry no text marks and keep their similarity.
     for block in by_status(diff, "moved"):
         assert block.similarity == 1.0
@@ -565,6 +568,7 @@ def test_clause_deleted_at_end_of_section(policy):
     ]
     assert (diff.summary.removed, diff.summary.total) == (1, 1)
     removed = diff.changes[0]
+    assert removed.similarity == 0.0
     assert removed.inline_html.startswith("<p><del>Продавец не несет ответственности")
     assert removed.inline_html.endswith("</del></p>")
     assert removed.new_side_html == ""
