@@ -312,11 +312,11 @@ def test_multi_word_replacement_is_one_phrase():
 
 def test_replaced_words_at_either_end_are_one_phrase():
     (first,) = diff_versions(
-        [clause("1.1", "старый адрес доставки Покупателя по договору")],
-        [clause("1.1", "новый телефон доставки Покупателя по договору")],
+        [section("1", "Старый адрес доставки Покупателя по договору")],
+        [section("1", "Новый телефон доставки Покупателя по договору")],
     ).blocks
     assert first.inline_html == (
-        "<p><del>старый адрес</del><ins>новый телефон</ins> доставки Покупателя по договору</p>"
+        "<del>Старый адрес</del><ins>Новый телефон</ins> доставки Покупателя по договору"
     )
     (last,) = diff_versions(
         [clause("1.1", "Покупатель по договору сообщает адрес доставки")],
