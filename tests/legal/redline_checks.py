@@ -32,10 +32,12 @@ def reconstruct_new(diff_html: str) -> str:
 
 
 class _VisibleText(HTMLParser):
-    """Text data outside script/style/template; blocks and line breaks read as spaces.
+    """Text data outside script/style/template; text in different blocks reads as separate.
 
-    As in the tree that freezing builds (BeautifulSoup over ``html.parser``), an end tag
-    with no open element of its name is ignored.
+    Two pieces of text are separated when they sit in different block elements (an empty
+    block between them shows nothing) or a ``<br>`` stands between them. As in the tree that
+    freezing builds (BeautifulSoup over ``html.parser``), an end tag with no open element of
+    its name is ignored.
     """
 
     BLOCKS = frozenset({"p", "ul", "ol", "li"})
@@ -44,16 +46,18 @@ class _VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.open: list[str] = []
+        self.open: list[tuple[str, int]] = []
+        self.opened = 0
+        self.text_in: tuple | None = None
         self.hidden = 0
 
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
             self.hidden += 1
         elif tag in self.BLOCKS:
-            self.open.append(tag)
-            self.parts.append(" ")
-        elif tag == "br":
+            self.opened += 1
+            self.open.append((tag, self.opened))
+        elif tag == "br" and not self.hidden:
             self.parts.append(" ")
 
     def handle_startendtag(self, tag, attrs):
@@ -64,14 +68,19 @@ class _VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.HIDDEN:
             self.hidden = max(0, self.hidden - 1)
-        elif tag in self.open:
-            while self.open.pop() != tag:
+        elif tag in (name for name, _ in self.open):
+            while self.open.pop()[0] != tag:
                 pass
-            self.parts.append(" ")
 
     def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
+        if self.hidden:
+            return
+        if data.strip():
+            where = tuple(self.open)
+            if self.text_in is not None and where != self.text_in:
+                self.parts.append(" ")
+            self.text_in = where
+        self.parts.append(data)
 
 
 def _parse_text(markup: str) -> str:

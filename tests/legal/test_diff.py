@@ -253,6 +253,10 @@ def test_a_changed_number_in_a_heading_is_a_change():
             "<ol><li>один<ul><li>два</li></ul>три</li><li>четыре</li></ol>",
         ),
         ("<p>один</li>два</p>", "<p>одиндва</p>"),
+        (
+            "<ol><li><p>один</p></li><li><p>два</p><p>три</p></li></ol>",
+            "<ol><li><p>один</p></li><li><p>два</p><p>три</p></li></ol>",
+        ),
         # Line breaks are kept, the spaces around them are not content.
         ("<p>один <br> два<br/>три</p>", "<p>один<br>два<br>три</p>"),
         # Formatting closes where its end tag says, <strong> and <b> alike.
