@@ -271,6 +271,9 @@ def test_a_changed_number_in_a_heading_is_a_change():
         ('<p><a href="/policy/">один</a> <a href=" java\tscript:x">два</a></p>',
          '<p><a href="/policy/">один</a> <a>два</a></p>'),
         ("<p><a>один</a></p>", "<p><a>один</a></p>"),
+        ("<p>один<template><template>x</template>y</template> два</p>", "<p>один два</p>"),
+        # A declaration html.parser cannot read is shown as the text it is.
+        ("<p>один <![x]> два</p>", "<p>один &lt;![x]&gt; два</p>"),
         # Self-closed tags are empty, as freezing (BeautifulSoup) reads them.
         ("<p/>один", "один"),
         ('<p>один <b/>два <a href="/x"/>три <script/>четыре</p>', "<p>один два три четыре</p>"),
@@ -651,6 +654,11 @@ def test_section_heading_change(policy):
     assert block.inline_html == (
         "Права и обязанности <del>сторон</del><ins>Покупателя и Продавца</ins>"
     )
+
+
+def test_spaces_around_a_heading_are_not_content():
+    (block,) = diff_versions([section("1", " Термины ")], [section("1", "Термины")]).blocks
+    assert (block.status, block.inline_html) == ("unchanged", "Термины")
 
 
 def test_section_heading_is_escaped():
