@@ -2,11 +2,14 @@
 
 Nothing here uses the diff's tokenizer: the visible text of a fragment is read with the
 standard library's HTML parser, as a reader would see it once the text is frozen (only the
-legal-text allow-list's blocks and ``<br>`` separate words; other elements are unwrapped).
+legal-text allow-list's blocks and ``<br>`` separate words; other elements are unwrapped),
+and its block structure with html5lib, which builds the tree as the HTML standard says.
 """
 
 import re
 from html.parser import HTMLParser
+
+from bs4 import BeautifulSoup, Comment, NavigableString
 
 _INS_RE = re.compile(r"<ins\b[^>]*>.*?</ins>", re.DOTALL | re.IGNORECASE)
 _DEL_RE = re.compile(r"<del\b[^>]*>.*?</del>", re.DOTALL | re.IGNORECASE)
@@ -29,10 +32,12 @@ def reconstruct_new(diff_html: str) -> str:
 
 
 class _VisibleText(HTMLParser):
-    """Text data outside script/style/template; blocks and line breaks read as spaces.
+    """Text data outside script/style/template; text in different blocks reads as separate.
 
-    As in the tree that freezing builds (BeautifulSoup over ``html.parser``), an end tag
-    with no open element of its name is ignored.
+    Two pieces of text are separated when they sit in different block elements (an empty
+    block between them shows nothing) or a ``<br>`` stands between them. As in the tree that
+    freezing builds (BeautifulSoup over ``html.parser``), an end tag with no open element of
+    its name is ignored.
     """
 
     BLOCKS = frozenset({"p", "ul", "ol", "li"})
@@ -41,16 +46,18 @@ class _VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.open: list[str] = []
+        self.open: list[tuple[str, int]] = []
+        self.opened = 0
+        self.text_in: tuple | None = None
         self.hidden = 0
 
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
             self.hidden += 1
         elif tag in self.BLOCKS:
-            self.open.append(tag)
-            self.parts.append(" ")
-        elif tag == "br":
+            self.opened += 1
+            self.open.append((tag, self.opened))
+        elif tag == "br" and not self.hidden:
             self.parts.append(" ")
 
     def handle_startendtag(self, tag, attrs):
@@ -61,14 +68,19 @@ class _VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.HIDDEN:
             self.hidden = max(0, self.hidden - 1)
-        elif tag in self.open:
-            while self.open.pop() != tag:
+        elif tag in (name for name, _ in self.open):
+            while self.open.pop()[0] != tag:
                 pass
-            self.parts.append(" ")
 
     def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
+        if self.hidden:
+            return
+        if data.strip():
+            where = tuple(self.open)
+            if self.text_in is not None and where != self.text_in:
+                self.parts.append(" ")
+            self.text_in = where
+        self.parts.append(data)
 
 
 def _parse_text(markup: str) -> str:
@@ -128,3 +140,37 @@ def assert_well_formed(fragment_html: str) -> None:
     checker.feed(fragment_html)
     checker.close()
     assert checker.stack == [], checker.stack
+
+
+def structure(markup: str) -> str:
+    """The block structure and text of a fragment as a browser builds it (html5lib).
+
+    Only the allow-listed blocks are kept (other elements are unwrapped, as freezing does),
+    blocks without text are dropped (nothing of them shows), whitespace collapses; inline
+    formatting is left to ``formatting``-style checks.
+    """
+    body = BeautifulSoup(markup, "html5lib").body
+    out: list[str] = []
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                out.append(str(child))
+            elif child.name in _VisibleText.HIDDEN:
+                continue
+            elif child.name == "br":
+                out.append(" ")
+            elif child.name in _VisibleText.BLOCKS:
+                if child.get_text().strip():
+                    out.append(f" <{child.name}> ")
+                    walk(child)
+                    out.append(f" </{child.name}> ")
+                else:
+                    out.append(" ")
+            else:
+                walk(child)
+
+    walk(body)
+    return " ".join("".join(out).split())

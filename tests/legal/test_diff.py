@@ -204,6 +204,108 @@ def test_one_word_changed_in_full_policy(policy):
     assert re.findall(r"<ins>(.*?)</ins>", inline) == ["секретной"]
 
 
+def test_a_changed_number_is_a_change():
+    old = [clause("3.2", "Данные хранятся 30 дней после отказа.")]
+    new = [clause("3.2", "Данные хранятся 90 дней после отказа.")]
+    (block,) = diff_versions(old, new).blocks
+    assert block.status == "changed"
+    assert (
+        block.inline_html == "<p>Данные хранятся <del>30</del><ins>90</ins> дней после отказа.</p>"
+    )
+
+    kk_old = [clause("1.4", "Саясат 2025 жылғы 1 наурыздан бастап күшіне енеді.")]
+    kk_new = [clause("1.4", "Саясат 2026 жылғы 1 наурыздан бастап күшіне енеді.")]
+    (kk,) = diff_versions(kk_old, kk_new).blocks
+    assert kk.status == "changed"
+    assert kk.new_side_html == (
+        "<p>Саясат <ins>2026</ins> жылғы 1 наурыздан бастап күшіне енеді.</p>"
+    )
+
+
+def test_a_changed_clause_reference_marks_the_digit():
+    old = [clause("4.1", "В порядке, указанном в п.4.3.2. Политики.")]
+    new = [clause("4.1", "В порядке, указанном в п.4.3.3. Политики.")]
+    (block,) = diff_versions(old, new).blocks
+    assert (
+        block.inline_html
+        == "<p>В порядке, указанном в п.4.3.<del>2</del><ins>3</ins>. Политики.</p>"
+    )
+
+
+def test_a_changed_number_in_a_heading_is_a_change():
+    old = [section("2", "Сроки: 30 дней")]
+    new = [section("2", "Сроки: 10 дней")]
+    diff = diff_versions(old, new)
+    assert diff.summary.sections_changed == 1
+    assert diff.blocks[0].inline_html == "Сроки: <del>30</del><ins>10</ins> дней"
+
+
+@pytest.mark.parametrize(
+    ("source", "rendered"),
+    [
+        # Optional end tags are implied, as a browser implies them.
+        ("<ul><li>один<li>два</ul>", "<ul><li>один</li><li>два</li></ul>"),
+        ("<p>один<ul><li>два</li></ul>три", "<p>один</p><ul><li>два</li></ul>три"),
+        ("<p>один<p>два", "<p>один</p><p>два</p>"),
+        # A list inside a list item stays inside it, and an end tag closes only its element.
+        (
+            "<ol><li>один<ul><li>два</li></ul>три</li><li>четыре</li></ol>",
+            "<ol><li>один<ul><li>два</li></ul>три</li><li>четыре</li></ol>",
+        ),
+        ("<p>один</li>два</p>", "<p>одиндва</p>"),
+        (
+            "<ol><li><p>один</p></li><li><p>два</p><p>три</p></li></ol>",
+            "<ol><li><p>один</p></li><li><p>два</p><p>три</p></li></ol>",
+        ),
+        # Line breaks are kept, the spaces around them are not content.
+        ("<p>один <br> два<br/>три</p>", "<p>один<br>два<br>три</p>"),
+        # Formatting closes where its end tag says, <strong> and <b> alike.
+        ("<p><b>один <i>два</b> три</i></p>", "<p><b>один <i>два</i></b><i> три</i></p>"),
+        ("<p><strong>один</b> два</p>", "<p><strong>один</strong> два</p>"),
+        # <em> and <i> look the same: all three words are italic, as in a browser.
+        ("<p><em>один <i>два</em> три</i></p>", "<p><em>один два три</em></p>"),
+        # What the allow-list does not know is unwrapped; what it cannot show is dropped.
+        ("<p><span>один</span> <u>два</u></p>", "<p>один два</p>"),
+        ("<p>один<script>x</script><template><b>y</b></template> два</p>", "<p>один два</p>"),
+        ("<p>один<style><p>x</style> два</p>", "<p>один два</p>"),
+        ('<p><a href="/policy/">один</a> <a href=" java\tscript:x">два</a></p>',
+         '<p><a href="/policy/">один</a> <a>два</a></p>'),
+        ("<p><a>один</a></p>", "<p><a>один</a></p>"),
+        ("<p>один<template><template>x</template>y</template> два</p>", "<p>один два</p>"),
+        # A declaration html.parser cannot read is shown as the text it is.
+        ("<p>один <![x]> два</p>", "<p>один &lt;![x]&gt; два</p>"),
+        # Self-closed tags are empty, as freezing (BeautifulSoup) reads them.
+        ("<p/>один", "один"),
+        ('<p>один <b/>два <a href="/x"/>три <script/>четыре</p>', "<p>один два три четыре</p>"),
+    ],
+)  # fmt: skip
+def test_an_unchanged_clause_renders_as_a_browser_reads_it(source, rendered):
+    block = {"type": "clause", "number": "1.1", "html": source}
+    (same,) = diff_versions([block], [dict(block)]).blocks
+    assert (same.status, same.inline_html, same.new_side_html) == ("unchanged", rendered, rendered)
+
+
+def test_a_word_added_in_a_nested_list_is_marked_there():
+    old = "<ol><li>один<ul><li>два</li><li>три</li></ul></li></ol>"
+    new = "<ol><li>один<ul><li>два</li><li>три и четыре</li></ul></li></ol>"
+    (block,) = diff_versions(
+        [{**clause("1.1", ""), "html": old}], [{**clause("1.1", ""), "html": new}]
+    ).blocks
+    assert block.inline_html == (
+        "<ol><li>один<ul><li>два</li><li>три<ins> и четыре</ins></li></ul></li></ol>"
+    )
+
+
+def test_a_new_list_item_is_its_own_item():
+    old = "<ul><li>один</li><li>два</li></ul>"
+    new = "<ul><li>один</li><li>два</li><li>три</li></ul>"
+    (block,) = diff_versions(
+        [{**clause("1.1", ""), "html": old}], [{**clause("1.1", ""), "html": new}]
+    ).blocks
+    assert block.inline_html == "<ul><li>один</li><li>два</li><li><ins>три</ins></li></ul>"
+    assert block.old_side_html == "<ul><li>один</li><li>два</li></ul>"
+
+
 def test_multi_word_replacement_is_one_phrase():
     old = [clause("1.1", "Покупатель обязан сообщить старый адрес доставки.")]
     new = [clause("1.1", "Покупатель обязан сообщить новый телефон доставки.")]
@@ -213,6 +315,99 @@ def test_multi_word_replacement_is_one_phrase():
         "<p>Покупатель обязан сообщить <del>старый адрес</del><ins>новый телефон</ins>"
         " доставки.</p>"
     )
+
+
+def test_replaced_words_at_either_end_are_one_phrase():
+    (first,) = diff_versions(
+        [section("1", "Старый адрес доставки Покупателя по договору")],
+        [section("1", "Новый телефон доставки Покупателя по договору")],
+    ).blocks
+    assert first.inline_html == (
+        "<del>Старый адрес</del><ins>Новый телефон</ins> доставки Покупателя по договору"
+    )
+    (last,) = diff_versions(
+        [clause("1.1", "Покупатель по договору сообщает адрес доставки")],
+        [clause("1.1", "Покупатель по договору сообщает номер телефона")],
+    ).blocks
+    assert last.inline_html == (
+        "<p>Покупатель по договору сообщает <del>адрес доставки</del><ins>номер телефона</ins></p>"
+    )
+
+
+def test_one_word_changed_in_a_long_clause_marks_only_that_word():
+    # Hundreds of tokens, all alike: difflib's "popular element" heuristic must stay off, or
+    # it would ignore them and find nothing in common between the two versions.
+    words = ["данные"] * 150
+    changed = [*words[:75], "сведения", *words[76:]]
+    (block,) = diff_versions(
+        [clause("1.1", " ".join(words))], [clause("1.1", " ".join(changed))]
+    ).blocks
+    assert block.status == "changed"
+    assert re.findall(r"<del>(.*?)</del>", block.inline_html) == ["данные"]
+    assert re.findall(r"<ins>(.*?)</ins>", block.inline_html) == ["сведения"]
+
+
+def test_clauses_without_words_still_pair():
+    old = [clause("1.1", "текст"), {"type": "clause", "number": "1.2", "html": "<br>"}]
+    new = [clause("1.1", "текст"), {"type": "clause", "number": "1.3", "html": ""}]
+    diff = diff_versions(old, new)
+    assert [(b.status, b.old_number, b.new_number) for b in diff.blocks] == [
+        ("unchanged", "1.1", "1.1"),
+        ("moved", "1.2", "1.3"),
+    ]
+
+
+def test_a_removed_clause_is_anchored_to_a_neighbour_that_stayed_in_its_section():
+    old = [
+        section("1", "Первый"),
+        clause("1.1", "Покупатель сообщает свой адрес доставки."),
+        clause("1.2", "Продавец хранит сведения о заказах Покупателя."),
+        clause("1.3", "Продавец не передаёт данные третьим лицам."),
+        section("2", "Второй"),
+        clause("2.1", "Споры решаются путём переговоров сторон."),
+    ]
+    new = [
+        section("1", "Первый"),
+        clause("1.1", "Продавец не передаёт данные третьим лицам."),
+        section("2", "Второй"),
+        clause("2.1", "Споры решаются путём переговоров сторон."),
+        clause("2.2", "Покупатель сообщает свой адрес доставки."),
+    ]
+    diff = diff_versions(old, new)
+    # 1.1 left for section 2, so the removed 1.2 stays under section 1's heading.
+    assert [(b.status, b.old_number, b.new_number) for b in diff.blocks] == [
+        ("unchanged", "1", "1"),
+        ("removed", "1.2", None),
+        ("moved", "1.3", "1.1"),
+        ("unchanged", "2", "2"),
+        ("unchanged", "2.1", "2.1"),
+        ("moved", "1.1", "2.2"),
+    ]
+
+
+def test_a_removed_sub_clause_is_anchored_by_section_not_by_parent_number():
+    old = [
+        section("1", "Первый"),
+        clause("1.1", "Покупатель обязан сообщить данные."),
+        clause("1.1.1", "Фамилию, имя и отчество Покупателя."),
+        clause("1.1.2", "Контактный телефон Покупателя."),
+        clause("1.2", "Продавец хранит данные пять лет."),
+    ]
+    new = [
+        section("1", "Первый"),
+        clause("1.2", "Покупатель обязан сообщить данные."),
+        clause("1.2.1", "Фамилию, имя и отчество Покупателя."),
+        clause("1.3", "Продавец хранит данные пять лет."),
+    ]
+    diff = diff_versions(old, new)
+    # 1.1.1 became 1.2.1, still in section 1: the removed 1.1.2 follows it.
+    assert [(b.status, b.old_number, b.new_number) for b in diff.blocks] == [
+        ("unchanged", "1", "1"),
+        ("moved", "1.1", "1.2"),
+        ("moved", "1.1.1", "1.2.1"),
+        ("removed", "1.1.2", None),
+        ("moved", "1.2", "1.3"),
+    ]
 
 
 def test_punctuation_only_change_is_marked():
@@ -321,6 +516,7 @@ def test_clause_inserted_in_middle_renumbers_following(policy):
     )
     assert added.old_side_html == ""
     assert added.anchor == "p-5.3"
+    assert added.similarity == 0.0
     # Renumbered clauses carry no text marks and keep their similarity.
     for block in by_status(diff, "moved"):
         assert block.similarity == 1.0
@@ -379,6 +575,7 @@ def test_clause_deleted_at_end_of_section(policy):
     ]
     assert (diff.summary.removed, diff.summary.total) == (1, 1)
     removed = diff.changes[0]
+    assert removed.similarity == 0.0
     assert removed.inline_html.startswith("<p><del>Продавец не несет ответственности")
     assert removed.inline_html.endswith("</del></p>")
     assert removed.new_side_html == ""
@@ -457,6 +654,11 @@ def test_section_heading_change(policy):
     assert block.inline_html == (
         "Права и обязанности <del>сторон</del><ins>Покупателя и Продавца</ins>"
     )
+
+
+def test_spaces_around_a_heading_are_not_content():
+    (block,) = diff_versions([section("1", " Термины ")], [section("1", "Термины")]).blocks
+    assert (block.status, block.inline_html) == ("unchanged", "Термины")
 
 
 def test_section_heading_is_escaped():

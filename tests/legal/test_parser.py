@@ -138,3 +138,44 @@ def test_parser_never_crashes_on_arbitrary_text(source):
 def test_numbering_check_never_crashes(entries):
     for error in check_numbering(entries):
         assert 0 <= error.index < len(entries)
+
+
+def test_quotes_in_the_source_stay_quotes():
+    policy = parse_policy("T\n\nP\n\n1. H\n\n1.1. Кнопка \"Купить\" и 'Оплатить' & «Готово».\n")
+    assert policy.clauses[0]["html"] == ("<p>Кнопка \"Купить\" и 'Оплатить' &amp; «Готово».</p>")
+
+
+def test_windows_line_endings_parse_like_unix_ones():
+    unix = "# Политика\n\nВступление.\n\n1. Термины\n\n- 1.1. Первый.\n\nВторой абзац.\n"
+    assert parse_policy(unix.replace("\n", "\r\n")) == parse_policy(unix)
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [("# Политика", "Политика"), ("## Политика ##", "Политика ##"), ("#XS-маркет", "XS-маркет")],
+)
+def test_the_title_is_the_first_line_without_its_heading_marks(line, title):
+    assert parse_policy(f"{line}\n\nВступление.\n").title == title
+
+
+def test_unnumbered_paragraphs_after_the_preamble_extend_it():
+    policy = parse_policy("T\n\nПервый абзац.\n\nВторой абзац.\n\n1. H\n")
+    assert policy.blocks[0] == {
+        "type": "preamble",
+        "html": "<p>Первый абзац.</p><p>Второй абзац.</p>",
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("  \n\n ", "The document is empty."),
+        ("#  \n\nP\n", "The document has no title."),
+        ("T\n\nP\n\n1. H\n\nstray", "Unnumbered text after a section heading: 'stray'"),
+        ("T\n\nP\n\n1. H\n\n" + "я" * 70, f"Unnumbered text after a section heading: '{'я' * 60}'"),
+    ],
+)
+def test_refusals_say_what_is_wrong(source, message):
+    with pytest.raises(PolicyParseError) as refused:
+        parse_policy(source)
+    assert str(refused.value) == message
