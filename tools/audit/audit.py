@@ -99,15 +99,22 @@ def serve(work: Path, env: dict) -> tuple[subprocess.Popen, str]:
     raise SystemExit("gunicorn did not start; see " + str(work / "gunicorn.log"))
 
 
-def lighthouse(url: str, out: Path) -> dict:
-    subprocess.run(  # noqa: S603
-        [str(LIGHTHOUSE), url, f"--chrome-path={CHROMIUM}", f"--chrome-flags={CHROME_FLAGS}",
-         f"--only-categories={','.join(CATEGORIES)}", "--output=json",
-         f"--output-path={out}", "--quiet"],
-        check=True,
-        timeout=300,
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-    )
+def lighthouse(url: str, out: Path, attempts: int = 3) -> dict:
+    for attempt in range(1, attempts + 1):
+        # Lighthouse now and then fails to record the trace on a busy machine (NO_NAVSTART):
+        # that says nothing about the page, so it is run again.
+        run = subprocess.run(  # noqa: S603
+            [str(LIGHTHOUSE), url, f"--chrome-path={CHROMIUM}", f"--chrome-flags={CHROME_FLAGS}",
+             f"--only-categories={','.join(CATEGORIES)}", "--output=json",
+             f"--output-path={out}", "--quiet"],
+            timeout=300,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            check=False,
+        )
+        if run.returncode == 0:
+            break
+        if attempt == attempts:
+            raise SystemExit(f"Lighthouse failed {attempts} times on {url}.")
     report = json.loads(out.read_text())
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     failed = sorted(
