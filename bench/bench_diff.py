@@ -100,6 +100,19 @@ def heavy_edit(blocks: list[dict]) -> tuple[list[dict], dict]:
     return out, {"edited": edited, "removed": len(removed), "added": len(added_after)}
 
 
+def doubled(blocks: list[dict]) -> list[dict]:
+    """The policy twice over: its sections again as 6-10, to see how the time scales."""
+    sections = sum(1 for b in blocks if b["type"] == "section")
+    copy = []
+    for block in blocks:
+        if block["type"] == "preamble":
+            continue
+        first, _, rest = block["number"].partition(".")
+        number = str(int(first) + sections) + ("." + rest if rest else "")
+        copy.append({**block, "number": number})
+    return blocks + copy
+
+
 def flatten(blocks: list[dict]) -> str:
     """Plain text of a version (what Wagtail's text diff would compare)."""
     parts = []
@@ -172,6 +185,13 @@ def main() -> int:
     s = result.summary
     ours = timed(lambda: diff_versions(old, new), args.runs)
 
+    # Twice the document should take about twice the time; a quadratic step would show as
+    # a ratio near 4 (the unit tests time nothing, this is the guard against it).
+    big_old = doubled(old)
+    big_new, _ = heavy_edit(big_old)
+    big = timed(lambda: diff_versions(big_old, big_new), max(5, args.runs // 5))
+    scaling = big["median_ms"] / ours["median_ms"]
+
     report: dict = {
         "benchmark": "legal.diff.diff_versions, privacy policy vs heavily edited version",
         "document": {
@@ -189,6 +209,7 @@ def main() -> int:
         },
         "diff_versions": ours,
         "budget_ms": 20,
+        "doubled_document": {**big, "ratio_to_single": round(scaling, 2)},
         "python": platform.python_version(),
         "cpu_count": os.cpu_count(),
         "machine": platform.machine(),
@@ -198,7 +219,8 @@ def main() -> int:
         f"diff_versions: median {ours['median_ms']:.2f} ms (min {ours['min_ms']:.2f}, "
         f"p90 {ours['p90_ms']:.2f}) over {args.runs} runs, {n_clauses} clauses / "
         f"{size_kb:.1f} KB; changed={s.changed} added={s.added} removed={s.removed} "
-        f"moved={s.moved}"
+        f"moved={s.moved}; twice the document: {big['median_ms']:.2f} ms "
+        f"(ratio {scaling:.2f}x)"
     )
     try:
         diff_text = wagtail_diff_text()

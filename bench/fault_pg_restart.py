@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -32,13 +33,22 @@ from urllib.parse import urlencode
 from common import django_setup, machine, write
 
 PORT = int(os.environ["JF_PORT"])
+RESULT_FILE = "faults.json" if os.environ.get("REDIS_URL") else "faults-no-redis.json"
 CLUSTER = os.environ["JF_CLUSTER"]  # e.g. "15"
 PG_CTL = ["pg_ctlcluster", "--skip-systemctl-redirect", CLUSTER, "main"]
 PASSWORD = "Kóktem-2024-alma"  # noqa: S105 - a throw-away customer in a throw-away DB
 READS = {
     "policy (app-cached)": "/ru/legal/privacy/",
-    "legal page, cache miss": "/ru/legal/privacy/versions/1/?n={n}",
+    "legal page, cache miss": "/ru/legal/privacy/versions/1/",
     "catalogue (DB)": "/ru/shop/",
+    "policy with a session cookie": "/ru/legal/privacy/",
+}
+# A visitor who has a session (cart, log-in) is never served from the shared cache: the
+# session middleware needs the database before any view runs.
+# A CSRF cookie (someone who has seen a form) keeps the cache out of it too, without a session.
+HEADERS = {
+    "legal page, cache miss": {"Cookie": "csrftoken=fault-run-token"},
+    "policy with a session cookie": {"Cookie": "sessionid=fault-run-session"},
 }
 LIMITS = {"before": 5.0, "outage": 10.0, "recovery_max": 60.0, "after": 5.0}
 
@@ -95,7 +105,7 @@ def reader() -> None:
         for name, path in READS.items():
             n += 1
             started = time.monotonic()
-            status, body, _ = request("GET", path.format(n=n))
+            status, body, _ = request("GET", path, headers=HEADERS.get(name))
             record(name, status, body, started)
             if name == "catalogue (DB)" and status == 200 and state["phase"] == "recovery":
                 events.setdefault("read_ok", time.monotonic())
@@ -171,7 +181,47 @@ def integrity() -> dict:
     }
 
 
+def publication_elsewhere() -> dict:
+    """Version 2 published by another process: is it what every worker serves next?"""
+    pages = {
+        f"{language} {name}": f"/{language}/legal/privacy/{path}"
+        for language in ("ru", "kk")
+        for name, path in (
+            ("archive", "versions/"),
+            ("version 2", "versions/2/"),
+            ("compare 1-2", "compare/1/2/"),
+        )
+    }
+    for _ in range(10):  # both workers cache version 1's pages (and the 404 of version 2)
+        for path in pages.values():
+            request("GET", path)
+    published = time.monotonic()
+    subprocess.run(
+        [sys.executable, "manage.py", "load_initial_data", "--demo-amendment", "-v", "0"],
+        check=True,
+        timeout=300,
+    )
+    took = time.monotonic() - published
+    answers: dict[str, Counter] = defaultdict(Counter)
+    for _ in range(20):
+        for name, path in pages.items():
+            status, body, _ = request("GET", path)
+            fresh = status == 200 and (
+                "versions/2/" in body if name.endswith("archive") else True
+            )
+            answers[name]["new version" if fresh else f"stale ({status})"] += 1
+    return {
+        "publisher": "manage.py load_initial_data --demo-amendment (a third process)",
+        "publish_command_s": round(took, 2),
+        "requests_after": {name: dict(counter) for name, counter in answers.items()},
+        "every_request_after_saw_version_2": all(
+            set(counter) == {"new version"} for counter in answers.values()
+        ),
+    }
+
+
 def main() -> int:
+    events["publication"] = publication_elsewhere()
     status, body, _ = request("GET", "/ru/shop/register/")
     version = re.search(r'name="policy_version" value="(\d+)"', body).group(1)
     events["start"] = time.monotonic()
@@ -217,6 +267,21 @@ def main() -> int:
             for r in results
             if r["phase"] == "outage"
         ),
+        "outage_with_a_session_cookie_is_the_503_page": all(
+            r["kind"] in ("503 site page", "no answer")
+            for r in results
+            if r["phase"] == "outage" and r["endpoint"] == "policy with a session cookie"
+        ),
+        # Only a cache outside the database (Redis) can answer while the database is down.
+        "cached_policy_answers_during_outage": not os.environ.get("REDIS_URL")
+        or all(
+            r["kind"] == "200"
+            for r in results
+            if r["phase"] == "outage" and r["endpoint"] == "policy (app-cached)"
+        ),
+        "publication_elsewhere_served_at_once": events["publication"][
+            "every_request_after_saw_version_2"
+        ],
         "recovered_without_restart": recovery["read_ok"] is not None
         and recovery["write_ok"] is not None,
         "no_half_written_registration": data["customers_without_acceptance"] == 0
@@ -227,6 +292,8 @@ def main() -> int:
     }
     result = {
         "machine": machine(),
+        "cache": "Redis (REDIS_URL)" if os.environ.get("REDIS_URL") else "database (no REDIS_URL)",
+        "publication_elsewhere": events["publication"],
         "phases_s": {
             "before": LIMITS["before"],
             "outage": round(
@@ -249,7 +316,7 @@ def main() -> int:
         "checks": checks,
         "pass": all(checks.values()),
     }
-    write("faults.json", result)
+    write(RESULT_FILE, result)
     print("Answers by phase (endpoint: kind × count)")
     for phase in ("before", "outage", "recovery", "after"):
         print(f"  {phase}")

@@ -31,9 +31,14 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export JETU_BENCH_STATIC_ROOT="$WORK/static" JETU_BENCH_CACHE_PREFIX="$PREFIX"
 export DJANGO_EMAIL_FILE_PATH="$WORK/mail" DJANGO_LOG_LEVEL=WARNING
-if redis-cli -h 127.0.0.1 ping 2>/dev/null | grep -q PONG && "$PY" -c 'import redis' 2>/dev/null; then
+# JETU_FAULT_CACHE=database runs without Redis (the database cache); results then go to
+# bench/results/faults-no-redis.json instead of faults.json.
+unset REDIS_URL
+if [ "${JETU_FAULT_CACHE:-redis}" = redis ] && redis-cli -h 127.0.0.1 ping 2>/dev/null | grep -q PONG \
+   && "$PY" -c 'import redis' 2>/dev/null; then
   export REDIS_URL=redis://127.0.0.1:6379/9
 fi
+RESULT=bench/results/$([ -n "${REDIS_URL:-}" ] && echo faults.json || echo faults-no-redis.json)
 
 cleanup() {
   local rc=$?
@@ -63,6 +68,7 @@ echo "=== Database $DB"
 dropdb -h 127.0.0.1 -U postgres --if-exists --force "$DB"
 createdb -h 127.0.0.1 -U postgres "$DB"
 "$PY" manage.py migrate --noinput -v 0
+"$PY" manage.py createcachetable
 "$PY" manage.py load_initial_data >/dev/null
 "$PY" manage.py collectstatic --noinput -v 0
 
@@ -85,10 +91,10 @@ echo "gunicorn master $MASTER: workers before $WORKERS_BEFORE, after $WORKERS_AF
   "($([ "$WORKERS_BEFORE" = "$WORKERS_AFTER" ] && echo 'same processes: no worker died or was restarted' || echo 'CHANGED'))"
 echo "gunicorn log: $(grep -c 'Database unavailable' "$WORK/gunicorn.log") 'Database unavailable' lines," \
   "$(grep -c 'Traceback' "$WORK/gunicorn.log") tracebacks, $(grep -c 'WORKER TIMEOUT' "$WORK/gunicorn.log") worker timeouts"
-"$PY" - "$WORKERS_BEFORE" "$WORKERS_AFTER" "$WORK/gunicorn.log" <<'EOF'
+"$PY" - "$WORKERS_BEFORE" "$WORKERS_AFTER" "$WORK/gunicorn.log" "$RESULT" <<'EOF'
 import json, sys
 from pathlib import Path
-path = Path("bench/results/faults.json")
+path = Path(sys.argv[4])
 data = json.loads(path.read_text())
 log = Path(sys.argv[3]).read_text()
 data["gunicorn"] = {
@@ -102,6 +108,6 @@ data["gunicorn"] = {
 data["checks"]["gunicorn_not_restarted"] = data["gunicorn"]["same_workers"]
 data["pass"] = all(data["checks"].values())
 path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-print("faults.json:", "PASS" if data["pass"] else "FAIL")
+print(path.name + ":", "PASS" if data["pass"] else "FAIL")
 EOF
 exit "$rc"

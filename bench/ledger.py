@@ -92,7 +92,6 @@ def generate() -> dict:
     }
     timings = {}
     with conn.cursor() as cursor:
-        cursor.execute("SET jetu.maintenance = 'on'")  # append-only triggers off (this session)
         t = time.perf_counter()
         cursor.execute(
             *_insert_select(
@@ -154,11 +153,9 @@ def generate() -> dict:
     rows = []
 
     def flush():
-        with raw.cursor() as cur:
-            cur.execute("SET jetu.maintenance = 'on'")
-            with cur.copy(f"COPY shop_acceptance ({columns}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(r)
+        with raw.cursor() as cur, cur.copy(f"COPY shop_acceptance ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(r)
         rows.clear()  # autocommit: each COPY is its own transaction
 
     for index, (version_id, _number) in enumerate(versions):

@@ -57,6 +57,9 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export JETU_BENCH_STATIC_ROOT="$WORK/static" JETU_BENCH_CACHE_PREFIX="$PREFIX"
 export DJANGO_EMAIL_FILE_PATH="$WORK/mail" DJANGO_LOG_LEVEL=WARNING
+# The consent log's signing key (production settings refuse to start without one).
+"$PY" manage.py consent_log_keygen "$WORK/consent-log-key.pem" >/dev/null
+export CONSENT_LOG_SIGNING_KEY_FILE="$WORK/consent-log-key.pem"
 if redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && "$PY" -c 'import redis' 2>/dev/null; then
   export REDIS_URL=redis://127.0.0.1:6379/9
   echo "Cache: Redis db 9, key prefix $PREFIX"
@@ -175,6 +178,9 @@ set -e
 
 step "diff_versions (bench/bench_diff.py)"
 "$PY" bench/bench_diff.py --runs 30
+
+step "Transparency log: seal every acceptance, proofs at 1,000,000 leaves, verify all (bench/bench_merkle.py)"
+"$PY" bench/bench_merkle.py
 
 step "Results"
 "$PY" bench/report.py

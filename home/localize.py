@@ -51,6 +51,8 @@ def page_translate(
 ) -> Page:
     """Apply a PO file to the translation of ``page`` into ``locale`` and save the target page.
 
+    Snippets (products) are translated the same way: ``page`` may be any translatable object.
+
     Raises:
         IncompleteTranslationError: when any segment would still fall back to the source text;
             nothing is saved in that case.
@@ -67,7 +69,7 @@ def page_translate(
             % {
                 "missing": total - translated,
                 "total": total,
-                "title": page.title,
+                "title": str(page),
                 "locale": locale.get_display_name(),
             }
         )

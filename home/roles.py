@@ -5,7 +5,9 @@
   see customer data.
 - Legal approve or reject changes in the "Legal approval" workflow — never a text they wrote
   themselves (legal.review) — compare versions and read the consent ledger.
-- Shop managers see customers and orders.
+- Shop managers see customers and orders, move an order's status on, and keep the products
+  (and their Kazakh translations, in wagtail-localize's editor) up to date.
+- Legal and Shop managers see the outgoing e-mail (what was sent to whom, what failed).
 
 Groups and model permissions are created by a data migration (home 0002); page permissions
 and the workflow need the pages, so ``roles_apply_to_pages`` runs from ``load_initial_data``.
@@ -30,14 +32,18 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("legal", "view_documentversion"),
         ("legal", "view_versiontext"),
         ("shop", "view_acceptance"),
+        ("outbox", "view_outgoingmessage"),
     ],
     SHOP_MANAGERS: [
         ("wagtailadmin", "access_admin"),
         ("shop", "view_customer"),
         ("shop", "view_order"),
+        ("shop", "change_order"),
         ("shop", "view_orderline"),
         ("shop", "view_product"),
         ("shop", "change_product"),
+        ("wagtail_localize", "submit_translation"),
+        ("outbox", "view_outgoingmessage"),
     ],
 }
 

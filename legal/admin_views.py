@@ -13,9 +13,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, TaskState
 
+from .comparison import blocks_comparison_context, comparison_context
 from .models import DocumentVersion, LegalDocumentPage, VersionText
 from .selectors import document_state, locale_for, working_blocks
-from .views import blocks_comparison_context, comparison_context
 
 VIEW_PERMISSION = "legal.view_documentversion"
 # The compare page's name for the working text (the draft or the translation in progress).

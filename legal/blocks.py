@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 
+from .html_policy import RICH_TEXT_FEATURES
 from .numbering import NUMBER_RE, check_numbering, dangling_references
-
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
 class ClauseNumberBlock(blocks.CharBlock):

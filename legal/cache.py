@@ -1,14 +1,23 @@
 """Caching of the public legal pages for anonymous visitors, with exact invalidation.
 
 A legal page changes only when a version or a translation is published (a new row in
-``VersionText``) or when an effective date passes. So:
+``VersionText``), when a page is published, or when an effective date passes. So:
 
-- every cached response carries the *generation* number that each publication bumps, and is
-  served only while that number is current;
+- every cached response carries the *freshness mark* it was rendered under and is served only
+  while the mark is current. The mark is read from the database, which every process shares,
+  in one cheap query per request: a publication made by any process (another worker, the
+  ``publish_scheduled`` cron, a shell) is seen by every other process on its next request.
+  A counter kept in a per-process cache cannot know about publications made elsewhere;
 - every cached response lives at most until the document's next effective date, so the day a
   version comes into force no visitor gets the old one, though nobody published anything;
 - only visitors without a session are served from the cache: a session means a logged-in
-  customer, a cart or a flash message — something personal.
+  customer, a cart or a flash message — something personal;
+- the key holds only what the views read (path and ``mode=side``), so arbitrary query strings
+  share the canonical entry instead of filling the cache with copies.
+
+When the database cannot be reached, the mark cannot be read: a stored page is served only if
+it carries the last mark this process read. No publication can happen while the database is
+down, and entries never outlive the next effective date, so such a page is still the truth.
 
 The same rules feed the HTTP front (nginx): ``X-Accel-Expires`` carries the lifetime, and
 publications purge the pages through ``wagtail.contrib.frontend_cache``.
@@ -21,37 +30,51 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
-GENERATION_KEY = "legal:generation"
 DEFAULT_TIMEOUT = 60 * 60 * 24  # a day; shortened to the next effective date when sooner
 CACHED_PREFIXES = tuple(f"/{code}/legal/" for code, _ in settings.LANGUAGES)
 
+# Query parameters that change what a cached view renders, with the values that matter;
+# every other parameter (tracking tags, cache busters) is left out of the key.
+KEY_PARAMETERS = {"mode": ("side",)}
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # Start from a time-based value so a restarted in-process cache never reuses keys.
-        value = int(timezone.now().timestamp())
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
-    return value
+_last_mark: str | None = None
 
 
-def bump_generation() -> None:
-    """Invalidate every cached legal page (called when a version or translation is published)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, int(timezone.now().timestamp()), timeout=None)
+def freshness_mark() -> str:
+    """What the public legal pages depend on, as stored in the database right now.
+
+    The number and the newest id of version texts change with every publication of a text
+    (counting too, because a sequence can commit out of order); the newest page publication
+    and the number of live pages change with any page going live or away.
+
+    Raises:
+        DatabaseError: the database cannot be reached.
+    """
+    global _last_mark
+    from wagtail.models import Page
+
+    from .models import VersionText
+
+    texts = connection.ops.quote_name(VersionText._meta.db_table)
+    pages = connection.ops.quote_name(Page._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {texts}), (SELECT MAX(id) FROM {texts}), "  # noqa: S608
+            f"(SELECT MAX(last_published_at) FROM {pages}), "
+            f"(SELECT COUNT(*) FROM {pages} WHERE live)"
+        )
+        row = cursor.fetchone()
+    mark = hashlib.sha256(repr(tuple(str(value) for value in row)).encode()).hexdigest()[:16]
+    _last_mark = mark
+    return mark
 
 
 def cached_rows(name: str, compute):
-    """``compute()`` cached under the current generation (legal data that publications change).
-
-    Perf, issue #9: the public legal views read the document's versions through this.
-    """
-    key = f"legal:rows:{generation()}:{name}"
+    """``compute()`` cached under the current freshness mark (legal data publications change)."""
+    key = f"legal:rows:{freshness_mark()}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -87,7 +110,13 @@ def is_cacheable_request(request) -> bool:
 
 
 def page_key(request) -> str:
-    raw = f"{request.get_host()}|{request.get_full_path()}"
+    """The cache key: host, path and the parameters the views read (see ``KEY_PARAMETERS``)."""
+    kept = [
+        f"{name}={request.GET[name]}"
+        for name, values in KEY_PARAMETERS.items()
+        if request.GET.get(name) in values
+    ]
+    raw = f"{request.method == 'HEAD'}|{request.get_host()}|{request.path}?{'&'.join(kept)}"
     digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
     return f"legal:page:{digest}"
 
@@ -106,23 +135,21 @@ class LegalPageCacheMiddleware:
                 response["Cache-Control"] = "private, max-age=0, must-revalidate"
                 response["X-Accel-Expires"] = "0"
             return response
-        # One cache round trip for the generation and the page (perf, issue #9): a page is
-        # stored with the generation it was rendered under and served only while that
-        # generation is current; a publication makes every stored page a miss.
         key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY)
-        if current is None:
-            current = generation()
-        entry = found.get(key)
-        if entry is not None and entry[0] == current:
+        try:
+            current = freshness_mark()
+        except DatabaseError:
+            current = None
+        entry = cache.get(key)
+        if entry is not None and entry[0] == (current or _last_mark):
             cached = entry[1]
-            cached["X-Cache"] = "HIT"
+            cached["X-Cache"] = "HIT" if current else "STALE"
             return cached
         response = self.get_response(request)
         timeout = getattr(response, "legal_cache_timeout", None)
         if (
-            timeout
+            current
+            and timeout
             and response.status_code == 200
             and not response.cookies
             and not getattr(response, "streaming", False)

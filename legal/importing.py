@@ -10,11 +10,10 @@ import uuid
 from pathlib import Path
 
 import polib
-from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail_localize.segments import StringSegmentValue
 from wagtail_localize.segments.extract import extract_segments
 
-from .blocks import RICH_TEXT_FEATURES
+from .html_policy import clean_rich_text
 from .models import LegalDocumentPage
 from .parser import ParsedPolicy, parse_policy
 
@@ -36,32 +35,27 @@ def read_policy(language: str) -> ParsedPolicy:
     return parse_policy(POLICY_SOURCES[language].read_text(encoding="utf-8"))
 
 
-def sanitise(html: str) -> str:
-    """Clean HTML as the rich text editor would: only the features clauses allow survive.
-
-    Wagtail cleans rich text posted through its editor but not values written from code, so
-    imported text goes through the same whitelist explicitly.
-    """
-    return EditorHTMLConverter(features=RICH_TEXT_FEATURES).to_database_format(html)
-
-
 def block_id(document: str, block: dict) -> str:
     key = block.get("number") or block["type"]
     return str(uuid.uuid5(BLOCK_ID_NAMESPACE, f"{document}:{block['type']}:{key}"))
 
 
 def stream_data(document: str, blocks: list[dict]) -> list[dict]:
-    """Raw StreamField data for parsed blocks, with sanitised rich text and stable ids."""
+    """Raw StreamField data for parsed blocks, with cleaned rich text and stable ids.
+
+    Wagtail cleans rich text posted through its editor but not values written from code, so
+    imported text goes through the legal-text allow-list explicitly.
+    """
     data = []
     for block in blocks:
         if block["type"] == "preamble":
-            value = sanitise(block["html"])
+            value = clean_rich_text(block["html"])
         elif block["type"] == "section":
             value = {"number": block["number"], "heading": block["heading"]}
         else:
             value = {
                 "number": block["number"],
-                "text": sanitise(block["html"]) if block["html"] else "",
+                "text": clean_rich_text(block["html"]) if block["html"] else "",
                 "style": block["style"],
             }
         data.append({"type": block["type"], "id": block_id(document, block), "value": value})

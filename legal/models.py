@@ -11,10 +11,12 @@ from wagtail.models import GroupApprovalTask, Page
 from wagtail.rich_text import expand_db_html
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
+
 from .blocks import LegalBodyBlock
 from .forms import LegalDocumentForm, material_widget
+from .html_policy import clean_rich_text
 from .protection import RecordPagePermissionTester
-from .rendering import clean_rich_text
 
 CHANGES_PREVIEW = "changes"
 
@@ -36,8 +38,18 @@ class LegalIndexPage(Page):
         return RecordPagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import document_state
+
         context = super().get_context(request, *args, **kwargs)
-        context["documents"] = self.get_children().live().specific().order_by("path")
+        pages = self.get_children().live().specific().order_by("path")
+        context["documents"] = [
+            {
+                "page": page,
+                "in_force": document_state(page, cached=True).in_force,
+                "archive_url": page.get_url(request) + page.reverse_subpage("archive"),
+            }
+            for page in pages
+        ]
         return context
 
 
@@ -253,40 +265,6 @@ class LegalReviewTask(GroupApprovalTask):
         verbose_name_plural = _("legal review tasks")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk updates and deletes are refused: legal evidence is append-only."""
-
-    def update(self, **kwargs):
-        raise ImmutableRecordError(_("Published versions cannot be changed."))
-
-    def delete(self):
-        raise ImmutableRecordError(_("Published versions cannot be deleted."))
-
-
-class ImmutableRecordError(Exception):
-    """Someone tried to change or delete a frozen record."""
-
-
-class AppendOnlyModel(models.Model):
-    """A record written once and never changed or deleted through the application.
-
-    On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE as well (migration 0002).
-    """
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecordError(_("Published versions cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(_("Published versions cannot be deleted."))
-
-
 class VersionQuerySet(AppendOnlyQuerySet):
     def complete(self, languages=None):
         """Versions that have a text in every required language."""
@@ -408,10 +386,11 @@ class VersionText(AppendOnlyModel):
 
 
 class ChangeNotice(models.Model):
-    """The record that one customer was told about one version (sent once, never again).
+    """The record that one customer is told about one version, with the e-mail that tells them.
 
-    Created in the same transaction that sends the e-mail, so a crash mid-batch leaves either
-    a sent mail with its record or neither; a rerun sends exactly the missing ones.
+    Written in the same transaction as its outbox message (``legal.notices``), so a notice
+    exists if and only if its e-mail is queued; the message's status says whether it went.
+    Unique per (version, customer): nobody is told about the same version twice.
     """
 
     version = models.ForeignKey(
@@ -424,7 +403,16 @@ class ChangeNotice(models.Model):
         verbose_name=_("customer"),
     )
     language = models.CharField(_("language"), max_length=8)
-    sent_at = models.DateTimeField(_("sent at"))
+    created_at = models.DateTimeField(_("recorded at"))
+    message = models.OneToOneField(
+        "outbox.OutgoingMessage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("e-mail"),
+        help_text=_("Empty for notices sent before e-mail went through the outbox."),
+    )
 
     class Meta:
         verbose_name = _("change notice")

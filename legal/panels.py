@@ -10,8 +10,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
-from .models import DocumentVersion, LegalDocumentPage
-from .notices import notice_progress
+from .models import LegalDocumentPage
+from .notices import announceable_versions, notice_progress
 from .selectors import UPCOMING, document_state
 
 
@@ -41,9 +41,6 @@ class LegalDashboardPanel(Component):
                 else 0
             )
             upcoming = state.upcoming[0] if state.upcoming else None
-            latest = (
-                DocumentVersion.objects.filter(pk=state.latest.pk).first() if state.latest else None
-            )
             documents.append(
                 {
                     "page": page,
@@ -54,7 +51,12 @@ class LegalDashboardPanel(Component):
                     "accepted": accepted,
                     "customers": customers,
                     "accepted_percent": round(100 * accepted / customers) if customers else 0,
-                    "notices": notice_progress(latest) if latest and latest.number > 1 else None,
+                    "notices": [
+                        notice_progress(version)
+                        for version in announceable_versions()
+                        .filter(document_id=page.pk)
+                        .order_by("-number")[:3]
+                    ],
                     "draft_languages": settings.LANGUAGES,
                 }
             )

@@ -6,43 +6,17 @@ live page, every frozen version and the admin previews, so anchors are identical
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from itertools import groupby
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from wagtail.whitelist import Whitelister, allow_without_attributes, attribute_rule, check_url
 
 from .numbering import REFERENCE_RES, anchor_for
 
 _TAG_RE = re.compile(r"(<[^>]*>)")
-
-
-class _LegalTextWhitelister(Whitelister):
-    """The only markup a frozen legal text may carry (what the clause editor offers)."""
-
-    element_rules = {
-        "[document]": allow_without_attributes,
-        "p": allow_without_attributes,
-        "br": allow_without_attributes,
-        "b": allow_without_attributes,
-        "strong": allow_without_attributes,
-        "i": allow_without_attributes,
-        "em": allow_without_attributes,
-        "ul": allow_without_attributes,
-        "ol": allow_without_attributes,
-        "li": allow_without_attributes,
-        "a": attribute_rule({"href": check_url}),
-    }
-
-
-def clean_rich_text(html: str) -> str:
-    """Strip everything but the allowed markup (scripts, handlers, javascript: links).
-
-    Wagtail cleans rich text posted through its editor, not values written from code, so the
-    text is cleaned again when it is frozen into a version: readers only ever see this.
-    """
-    return _LegalTextWhitelister().clean(html) if html else html
+_LINK_RE = re.compile(r'<a href="(?P<href>[^"]*)">(?P<text>[^<]*)</a>')
 
 
 def link_references(html: str, known_numbers: set[str] | None = None) -> str:
@@ -89,6 +63,24 @@ def _link_text(text: str, known_numbers: set[str] | None) -> str:
     return "".join(out)
 
 
+def mark_bare_links(html: str) -> str:
+    """Give links whose text is their own address the class ``bare-url``.
+
+    The print stylesheet writes each external link's address after it; for
+    "http://www.jetu.kz" that would print the address twice. Applied when a frozen text is
+    shown, so the stored text stays exactly as published.
+    """
+
+    def mark(match: re.Match) -> str:
+        href = html_lib.unescape(match["href"]).rstrip("/")
+        text = html_lib.unescape(match["text"]).strip().rstrip("/")
+        if href and href == text:
+            return f'<a class="bare-url" href="{match["href"]}">{match["text"]}</a>'
+        return match[0]
+
+    return _LINK_RE.sub(mark, html)
+
+
 def table_of_contents(blocks: list[dict]) -> list[dict]:
     """Sections with their anchors, for the document's table of contents."""
     return [
@@ -113,8 +105,12 @@ def render_blocks(blocks: list[dict]) -> str:
     return "\n".join(parts)
 
 
-def _clause_link(number: str) -> str:
-    label = escape(_("Link to clause %(number)s") % {"number": number})
+def _clause_link(number: str, *, section: bool = False) -> str:
+    if section:
+        label = _("Link to section %(number)s") % {"number": number}
+    else:
+        label = _("Link to clause %(number)s") % {"number": number}
+    label = escape(label)
     return (
         f'<a class="clause-link" href="#{anchor_for(number)}" aria-label="{label}" '
         f'title="{label}" data-copy-link>#</a>'
@@ -131,7 +127,7 @@ def _render_block(block: dict, known: set[str], in_list: bool) -> str:
         return (
             f'<h2 class="section-heading" id="{anchor}">'
             f'<span class="number">{number}.</span> {escape(block["heading"])}'
-            f"{_clause_link(block['number'])}</h2>"
+            f"{_clause_link(block['number'], section=True)}</h2>"
         )
     depth = block["number"].count(".")
     tag = "li" if in_list else "div"

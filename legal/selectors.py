@@ -94,10 +94,10 @@ def document_state(
 ) -> DocumentState:
     """The versions of ``page``'s document (any language of it) as they stand at ``at``.
 
-    ``cached=True`` (the public legal views) reads the version rows from the cache, keyed by
-    the publication generation that every new text bumps (``legal.cache``); the status of
-    each version is still worked out at ``at``, so effective dates need no invalidation.
-    Perf, issue #9 (bench/run.sh): saves two queries per uncached legal page.
+    ``cached=True`` reads the version rows from the cache, keyed by the database's freshness
+    mark (``legal.cache``), so a publication from any process is seen on the next request;
+    the status of each version is still worked out at ``at``, so effective dates need no
+    invalidation. One cheap query instead of two on every page that needs the state.
     """
     at = at or timezone.now()
     if cached:

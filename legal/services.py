@@ -12,6 +12,7 @@ import logging
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Revision
 from wagtail_localize.models import Translation, TranslationSource
@@ -110,7 +111,7 @@ def _record_source_text(page, revision, user) -> DocumentVersion:
     if latest is not None and effective_from < latest.effective_from:
         raise PublicationError(
             _("This version cannot take effect before version %(number)d (%(date)s).")
-            % {"number": latest.number, "date": latest.effective_from}
+            % {"number": latest.number, "date": _local_datetime(latest.effective_from)}
         )
     version = DocumentVersion(
         document=page,
@@ -247,6 +248,11 @@ def publication_check(*, page: LegalDocumentPage) -> None:
         raise PublicationError(" ".join(str(message) for message in problems.values()))
 
 
+def _local_datetime(moment) -> str:
+    """A moment as the active language writes it, in the site's time zone."""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 def effective_date_problem(page: LegalDocumentPage) -> str | None:
     """Why ``page.effective_from`` is not acceptable for its next version, or None."""
     if page.pk is None or page.effective_from is None:
@@ -263,7 +269,7 @@ def effective_date_problem(page: LegalDocumentPage) -> str | None:
             "on %(date)s."
         ) % {
             "number": latest.number,
-            "date": timezone.localtime(latest.effective_from).strftime("%d.%m.%Y %H:%M"),
+            "date": _local_datetime(latest.effective_from),
         }
     return None
 

@@ -6,7 +6,6 @@ from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from . import services
-from .cache import bump_generation
 from .models import LegalDocumentPage, VersionText
 
 
@@ -38,12 +37,12 @@ def record_version(sender, instance, revision, **kwargs):
 
 @receiver(post_save, sender=VersionText)
 def invalidate_legal_pages(sender, instance, created, raw=False, **kwargs):
-    """A new text changes what every language of the document shows (archive, in force)."""
+    """A new text changes what every language of the document shows (archive, in force).
+
+    The application's own cache notices by itself (``legal.cache.freshness_mark``); the HTTP
+    front is told once the text is committed, so its refresh fetches the new page.
+    """
     if not created or raw:
         return
     document = instance.version.document
-    # Now, and again on commit: a request rendering the old state in between must not leave
-    # its page cached under the new generation.
-    bump_generation()
-    transaction.on_commit(bump_generation)
     transaction.on_commit(lambda: services.frontend_purge(document=document))

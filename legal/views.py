@@ -5,15 +5,14 @@ Views stay thin: they ask ``legal.selectors`` for the document's state, pick the
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 
 from .cache import mark_cacheable
-from .diff import DocumentDiff, diff_versions
+from .comparison import comparison_context, draft_comparison_context
 from .models import VersionText
-from .rendering import render_blocks, table_of_contents
+from .rendering import mark_bare_links, render_blocks, table_of_contents
 from .selectors import UPCOMING, DocumentState, VersionInfo, document_state, version_text
 
 
@@ -39,7 +38,7 @@ def _context(request, page, state: DocumentState, version: VersionInfo, **extra)
         "state": state,
         "version": version,
         "text": text,
-        "document_html": text.html,
+        "document_html": mark_bare_links(text.html),
         "toc": table_of_contents(text.blocks),
         "previous": previous,
         "upcoming": upcoming if version is state.in_force else None,
@@ -62,7 +61,7 @@ def _context(request, page, state: DocumentState, version: VersionInfo, **extra)
 
 def document(request, page):
     """The version in force, in the page's language."""
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     if state.in_force is None:
         raise Http404("No version of this document is in force yet.")
     context = _context(request, page, state, state.in_force, is_current_page=True)
@@ -72,7 +71,7 @@ def document(request, page):
 
 def version(request, page, number: int):
     """One version exactly as it was published in this language, whatever its status."""
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     info = state.get(number)
     if info is None or _language(page) not in info.languages:
         raise Http404("No such version.")
@@ -82,7 +81,7 @@ def version(request, page, number: int):
 
 
 def archive(request, page):
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     language = _language(page)
     rows = [
         {
@@ -130,7 +129,7 @@ def _version_json(request, page, info: VersionInfo) -> dict:
 
 
 def archive_json(request, page):
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     response = JsonResponse(
         {
             "document": page.slug,
@@ -146,7 +145,7 @@ def archive_json(request, page):
 
 
 def version_json(request, page, number: int):
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     info = state.get(number)
     text = version_text(info, _language(page)) if info else None
     if text is None:
@@ -171,7 +170,7 @@ def preview(request, page):
     context = {
         "page": page,
         "self": page,
-        "document_html": render_blocks(blocks),
+        "document_html": mark_bare_links(render_blocks(blocks)),
         "toc": table_of_contents(blocks),
         "is_preview": True,
     }
@@ -195,75 +194,9 @@ def preview_changes(request, page):
         return TemplateResponse(request, "legal/preview_changes.html", context).render()
 
 
-def draft_comparison_context(page, blocks: list[dict], mode: str) -> dict:
-    """``blocks`` (a draft) compared with the version in force in ``page``'s language.
-
-    Drafts change at every keystroke, so unlike frozen texts the result is not cached.
-    """
-    state = document_state(page)
-    old = version_text(state.in_force, page.locale.language_code) if state.in_force else None
-    if old is None:
-        return {"in_force": None, "old_text": None, "new_text": None, "diff": None}
-    return {"in_force": state.in_force, **blocks_comparison_context(old, blocks, mode)}
-
-
-def blocks_comparison_context(old: VersionText, blocks: list[dict], mode: str) -> dict:
-    """What the compare templates need for a frozen text against unfrozen ``blocks``."""
-    diff = diff_versions(old.blocks, blocks)
-    return {
-        "diff": diff,
-        "summary": diff.summary,
-        "groups": group_unchanged(diff),
-        "mode": "side" if mode == "side" else "inline",
-        "old_text": old,
-        "new_text": None,
-    }
-
-
-def texts_diff(old: VersionText, new: VersionText) -> DocumentDiff:
-    """The comparison of two frozen texts; cached for good, since neither can ever change."""
-    key = f"legal:diff:v1:{old.pk}:{new.pk}:{old.sha256[:16]}:{new.sha256[:16]}"
-    result = cache.get(key)
-    if result is None:
-        result = diff_versions(old.blocks, new.blocks)
-        cache.set(key, result, timeout=None)
-    return result
-
-
-def comparison_context(old: VersionText, new: VersionText, mode: str) -> dict:
-    """What the compare templates need, shared by the public and the admin views."""
-    diff = texts_diff(old, new)
-    return {
-        "diff": diff,
-        "summary": diff.summary,
-        "groups": group_unchanged(diff),
-        "mode": "side" if mode == "side" else "inline",
-        "old_text": old,
-        "new_text": new,
-    }
-
-
-def group_unchanged(diff: DocumentDiff) -> list[dict]:
-    """Runs of unchanged blocks become one collapsible group; each change stands alone."""
-    groups: list[dict] = []
-    for block in diff.blocks:
-        if block.is_change:
-            groups.append({"changed": True, "block": block})
-        elif groups and not groups[-1]["changed"]:
-            groups[-1]["blocks"].append(block)
-        else:
-            groups.append({"changed": False, "blocks": [block]})
-    for group in groups:
-        if not group["changed"]:
-            numbers = [b.new_number for b in group["blocks"] if b.kind == "clause"]
-            group["clause_count"] = len(numbers)
-            group["first"], group["last"] = (numbers[0], numbers[-1]) if numbers else (None, None)
-    return groups
-
-
 def compare(request, page, a: int, b: int):
     """Version ``a`` against version ``b`` (either order), clause by clause."""
-    state = document_state(page, cached=True)  # perf, issue #9
+    state = document_state(page, cached=True)
     language = _language(page)
     old_info, new_info = state.get(a), state.get(b)
     if old_info is None or new_info is None:

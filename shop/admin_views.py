@@ -14,11 +14,13 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, NumberColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from legal.models import DocumentVersion
 from legal.selectors import POLICY_SLUG
@@ -47,11 +49,18 @@ class SafeSpreadsheetMixin:
         return value
 
 
-class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Only "view" is ever granted, even to superusers: these records are not edited here."""
+class LimitedPermissionPolicy(ModelPermissionPolicy):
+    """Only the listed actions are ever granted, even to superusers (by default only "view").
+
+    Customers' records are not edited here; of an order, only its status moves on.
+    """
+
+    def __init__(self, model, *, actions=("view",), **kwargs):
+        super().__init__(model, **kwargs)
+        self.actions = frozenset(actions)
 
     def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
+        return action in self.actions and super().user_has_permission(user, action)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
@@ -130,6 +139,8 @@ class OrderInspectView(generic.InspectView):
 
 
 class OrderViewSet(ReadOnlyModelViewSet):
+    """Orders are read here; a shop manager moves an order's status on, nothing else."""
+
     model = Order
     inspect_view_class = OrderInspectView
     icon = "list-ul"
@@ -138,6 +149,7 @@ class OrderViewSet(ReadOnlyModelViewSet):
         "__str__",
         "customer",
         "status",
+        "delivery_method",
         NumberColumn("total", label=_("Total, ₸"), sort_key="total"),
         DateColumn("created_at", label=_("Placed at"), sort_key="created_at"),
         Column(
@@ -146,42 +158,72 @@ class OrderViewSet(ReadOnlyModelViewSet):
             accessor="policy_version.number",
         ),
     ]
-    list_filter = ["status", "created_at"]
-    list_export = ["pk", "customer.pk", "status", "total", "created_at", "policy_version.number"]
+    list_filter = ["status", "delivery_method", "created_at"]
+    list_export = [
+        "pk",
+        "customer.pk",
+        "status",
+        "delivery_method",
+        "payment_method",
+        "total",
+        "created_at",
+        "policy_version.number",
+    ]
     export_headings = {
         "pk": pgettext_lazy("a customer's order", "Order"),
         "customer.pk": _("Customer"),
         "policy_version.number": _("Privacy policy version"),
     }
+    form_fields = ["status"]
     inspect_view_fields = [
         "customer",
         "status",
         "created_at",
+        "delivery_method",
+        "payment_method",
         "delivery_address",
         "lines",
         "total",
         "policy_version",
     ]
 
+    def get_urlpatterns(self):
+        converter = self.pk_path_converter
+        return [
+            *super().get_urlpatterns(),
+            path(f"edit/<{converter}:pk>/", self.edit_view, name="edit"),
+            # Who changed the status, and when.
+            path(f"history/<{converter}:pk>/", self.history_view, name="history"),
+            path(
+                f"history-results/<{converter}:pk>/",
+                self.history_results_view,
+                name="history_results",
+            ),
+            # The edit view links to it; it lists only what refers to the order.
+            path(f"usage/<{converter}:pk>/", self.usage_view, name="usage"),
+        ]
 
-class ProductViewSet(ModelViewSet):
+
+class ProductViewSet(SnippetViewSet):
+    """Products as snippets: wagtail-localize adds "Translate" and the translation editor."""
+
     model = Product
     icon = "tag"
     menu_label = _("Products")
     add_to_admin_menu = False
     copy_view_enabled = False
-    list_display = ["name_ru", "name_kk", NumberColumn("price", label=_("Price, ₸")), "active"]
+    list_display = ["name", NumberColumn("price", label=_("Price, ₸")), "active"]
     list_filter = ["active"]
-    search_fields = ["name_ru", "name_kk", "slug"]
-    form_fields = [
-        "name_ru",
-        "name_kk",
-        "slug",
-        "description_ru",
-        "description_kk",
-        "price",
-        "active",
-        "sort_order",
+    search_fields = ["name", "slug"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("image"),
+        FieldPanel("image_alt"),
+        FieldPanel("price"),
+        FieldPanel("active"),
+        FieldPanel("sort_order"),
     ]
 
 
@@ -192,7 +234,7 @@ class ShopViewSetGroup(ModelViewSetGroup):
     items = (
         CustomerViewSet("shop_customers", url_prefix="shop/customers"),
         OrderViewSet("shop_orders", url_prefix="shop/orders"),
-        ProductViewSet("shop_products", url_prefix="shop/products"),
+        ProductViewSet(),
     )
 
 

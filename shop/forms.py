@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_QUANTITY, Language, Product, User
+from .emails import absolute_url, letter_language, send_customer_email
+from .models import MAX_QUANTITY, Language, Order, Product, User
 from .phone import InvalidPhoneError, normalise_phone
 from .selectors import email_taken
-from .services import EmailTakenError, InvalidPhoneNumberError
+from .services import (
+    DELIVERY_REQUIRED,
+    PAYMENT_REQUIRED,
+    EmailTakenError,
+    InvalidPhoneNumberError,
+)
 
 # Product ids are 64-bit; a longer number is tampering and must not reach the database.
 MAX_ID = 2**63 - 1
+# The hidden field names the version the customer was shown; a value that is not a version id
+# means the page was altered or garbled on the way.
+_VERSION_UNREADABLE = _(
+    "The form did not say which version of the privacy policy you were shown. Please read the "
+    "version linked below and submit the form again."
+)
+POLICY_VERSION_ERRORS = dict.fromkeys(("invalid", "max_value", "required"), _VERSION_UNREADABLE)
 
 
 def acceptance_label(policy_url: str, number: int):
@@ -37,7 +57,12 @@ class PolicyAcceptanceMixin(forms.Form):
             "required": _("Please confirm that you have read and accept the privacy policy.")
         },
     )
-    policy_version = forms.IntegerField(widget=forms.HiddenInput, required=False, max_value=MAX_ID)
+    policy_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_value=MAX_ID,
+        error_messages=POLICY_VERSION_ERRORS,
+    )
 
     def set_policy(self, policy_url: str, version_number: int, version_pk: int) -> None:
         if "accept_policy" in self.fields:
@@ -157,9 +182,153 @@ class RegistrationForm(PersonalDataForm, PolicyAcceptanceMixin):
 
 
 class ProfileForm(PersonalDataForm):
+    """Everything but the log-in e-mail, which changes only through a confirmed link."""
+
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        del self.fields["email"]
+
+
+def password_confirms(request, user: User, password: str) -> bool:
+    """Whether ``password`` is ``user``'s, checked like a log-in (so it is throttled too)."""
+    if not password:
+        return False
+    authenticated = authenticate(request, username=user.get_username(), password=password)
+    return authenticated is not None and authenticated.pk == user.pk
+
+
+WRONG_PASSWORD = _("The password is wrong. Enter the password you log in with.")
+
+
+class CurrentPasswordForm(forms.Form):
+    """A form that only someone who knows the account's password can submit."""
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your current password.")},
+    )
+
+    def __init__(self, *args, user: User, request, **kwargs):
+        self.user = user
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_current_password(self) -> str:
+        password = self.cleaned_data["current_password"]
+        if not password_confirms(self.request, self.user, password):
+            raise forms.ValidationError(WRONG_PASSWORD)
+        return password
+
+
+class EmailChangeForm(CurrentPasswordForm):
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter the new e-mail address."),
+            "invalid": _("Enter a valid e-mail address."),
+        },
+    )
+
+    field_order = ["email", "current_password"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email.lower():
+            raise forms.ValidationError(_("This is already the e-mail address you log in with."))
+        if email_taken(email, exclude_user_id=self.user.pk):
+            raise forms.ValidationError(EmailTakenError.default_message)
+        return email
+
+
+NEW_PASSWORD_LABELS = {
+    "new_password1": _("New password"),
+    "new_password2": _("New password again"),
+}
+PASSWORD_MISMATCH = _("The two passwords do not match.")
+
+
+class NewPasswordMixin:
+    """Django's set-password fields, labelled and explained in the shop's words."""
+
+    def _relabel(self) -> None:
+        self.error_messages = {**self.error_messages, "password_mismatch": PASSWORD_MISMATCH}
+        for name, label in NEW_PASSWORD_LABELS.items():
+            self.fields[name].label = label
+        self.fields["new_password1"].help_text = _(
+            "At least 8 characters; not only digits, not a common password."
+        )
+        # Django's own hint here has no Kazakh translation; the label says it all.
+        self.fields["new_password2"].help_text = ""
+
+
+class ShopSetPasswordForm(NewPasswordMixin, SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._relabel()
+
+
+class ShopPasswordChangeForm(NewPasswordMixin, PasswordChangeForm):
+    """Change the password, knowing the current one (checked like a log-in: throttled)."""
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+        self._relabel()
+        self.fields["old_password"].label = _("Current password")
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        if not password_confirms(self.request, self.user, password):
+            raise forms.ValidationError(WRONG_PASSWORD, code="password_incorrect")
+        return password
+
+
+class ShopPasswordResetForm(PasswordResetForm):
+    """Django's reset form; the e-mail goes out in the customer's language with a link there."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter a valid e-mail address."),
+        },
+    )
+
+    def __init__(self, *args, language: str, **kwargs):
+        self.language = language
+        super().__init__(*args, **kwargs)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        user = context["user"]
+        language = letter_language(user, self.language)
+        reset_url = absolute_url(
+            language, "shop:password_reset_confirm", uidb64=context["uid"], token=context["token"]
+        )
+        send_customer_email(
+            to=to_email,
+            language=language,
+            template="password_reset",
+            context={
+                "user": user,
+                "reset_url": reset_url,
+                "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            },
+        )
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -185,20 +354,77 @@ class EmailAuthenticationForm(AuthenticationForm):
         return (self.cleaned_data.get("username") or "").strip().lower()
 
 
+def _choice_label(title, hint):
+    return format_html(
+        '<span class="choice__title">{}</span> <span class="choice__hint">{}</span>',
+        capfirst(title),
+        hint,
+    )
+
+
+DELIVERY_HINTS = {
+    Order.Delivery.COURIER: _("Almaty only. The courier calls before coming."),
+    Order.Delivery.PICKUP: _(
+        "Almaty, Rakhat microdistrict, Kultobe Street, 4. We call you when the order is ready."
+    ),
+    Order.Delivery.KAZPOST: _("You collect the parcel at your post office."),
+}
+PAYMENT_HINTS = {
+    Order.Payment.CASH: _("To the courier, at the pick-up point or at the post office."),
+    Order.Payment.CARD: _("The courier, the pick-up point and the post office take cards."),
+}
+
+
 class CheckoutForm(PolicyAcceptanceMixin):
+    delivery_method = forms.ChoiceField(
+        label=_("How should the order reach you?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": DELIVERY_REQUIRED,
+            "invalid_choice": DELIVERY_REQUIRED,
+        },
+    )
+    payment_method = forms.ChoiceField(
+        label=_("How will you pay on receipt?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": PAYMENT_REQUIRED, "invalid_choice": PAYMENT_REQUIRED},
+    )
     delivery_address = forms.CharField(
         label=_("Delivery address"),
         max_length=500,
+        required=False,
+        help_text=_("For the courier and Kazpost: city, street, house, flat."),
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
-        error_messages={"required": _("Enter the delivery address.")},
     )
 
-    field_order = ["delivery_address", "accept_policy", "policy_version"]
+    field_order = [
+        "delivery_method",
+        "delivery_address",
+        "payment_method",
+        "accept_policy",
+        "policy_version",
+    ]
 
     def __init__(self, *args, needs_acceptance: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not needs_acceptance:
             del self.fields["accept_policy"]
+        # Built per form, in the customer's language.
+        self.fields["delivery_method"].choices = [
+            (value, _choice_label(label, DELIVERY_HINTS[value]))
+            for value, label in Order.Delivery.choices
+        ]
+        self.fields["payment_method"].choices = [
+            (value, _choice_label(label, PAYMENT_HINTS[value]))
+            for value, label in Order.Payment.choices
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        method = cleaned.get("delivery_method")
+        if method and method != Order.Delivery.PICKUP and not cleaned.get("delivery_address"):
+            self.add_error("delivery_address", _("Enter the delivery address."))
+        return cleaned
 
 
 QUANTITY_ERRORS = {
@@ -247,26 +473,21 @@ class AcceptanceDecisionForm(forms.Form):
     DECLINE = "decline"
 
     decision = forms.ChoiceField(choices=[(ACCEPT, ACCEPT), (DECLINE, DECLINE)])
-    policy_version = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
-
-
-class CloseAccountForm(forms.Form):
-    """Closing is final: the customer types their e-mail to confirm."""
-
-    email = forms.CharField(
-        label=_("Type your e-mail address to confirm"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    policy_version = forms.IntegerField(
+        widget=forms.HiddenInput, max_value=MAX_ID, error_messages=POLICY_VERSION_ERRORS
     )
 
-    def __init__(self, *args, user: User, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if email != self.user.email.lower():
+class CloseAccountForm(CurrentPasswordForm):
+    """Closing is final: the customer confirms it with their password."""
+
+    def clean_current_password(self) -> str:
+        try:
+            return super().clean_current_password()
+        except forms.ValidationError as error:
             raise forms.ValidationError(
-                _("That is not the e-mail address of this account; the account stays open.")
-            )
-        return email
+                _(
+                    "The password is wrong; the account stays open. Enter the password you "
+                    "log in with."
+                )
+            ) from error

@@ -1,4 +1,5 @@
-"""What the ledger records about the request: the client's IP address and browser.
+"""HTTP details: what the ledger records about the request (the client's IP address and
+browser), and which responses no cache may keep.
 
 ``X-Forwarded-For`` is written by whoever sends the request, so it is believed only when the
 request comes from a proxy we run (``TRUSTED_PROXIES``, set from ``DJANGO_TRUSTED_PROXIES``);
@@ -12,6 +13,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.views.decorators.cache import cache_control
 
 from .models import USER_AGENT_MAX_LENGTH
 
@@ -80,3 +82,12 @@ def user_agent(request: HttpRequest) -> str:
     raw = request.META.get("HTTP_USER_AGENT", "")
     cleaned = "".join(ch for ch in raw if ch.isprintable())
     return cleaned[:USER_AGENT_MAX_LENGTH]
+
+
+def personal_page(view):
+    """Mark ``view``'s responses as the visitor's own: no browser, proxy or shared cache keeps them.
+
+    ``private`` keeps shared caches (nginx, a corporate proxy) from storing the page; ``no-store``
+    keeps the browser from writing it to disk, where the next user of the computer would find it.
+    """
+    return cache_control(private=True, no_store=True)(view)

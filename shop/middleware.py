@@ -3,9 +3,9 @@
 ``ConsentMiddleware`` sends a logged-in customer who has not accepted a *material* version in
 force to the acceptance page, whatever they asked for — except what they need to decide: the
 legal texts (in both languages, with their archive and comparisons), their own data (view,
-download, close), log-out and the acceptance page itself. Staff users have no customer profile
-and are never redirected. A *minor* change that the customer has not accepted only shows a
-notice, which they can dismiss for the session.
+download, close), their password, log-out and the acceptance page itself. Staff users have no
+customer profile and are never redirected. A *minor* change that the customer has not
+accepted only shows a notice, which they can dismiss for the session.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ EXEMPT_VIEWS = {
     "account",
     "account_export",
     "account_close",
+    # Someone who fears for their account must be able to change the password at once.
+    "password_change",
+    "password_change_done",
     "policy_accept",
     "policy_declined",
     "notice_dismiss",

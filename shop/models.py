@@ -1,15 +1,19 @@
 """Shop models: users (customers and staff alike), customers, products, orders and the
 consent ledger (acceptances of the privacy policy)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import TranslatableMixin
+from wagtail_localize.fields import SynchronizedField
 
-from legal.models import DocumentVersion, ImmutableRecordError, VersionText
+from core.append_only import AppendOnlyModel, AppendOnlyQuerySet, ImmutableRecordError
+from legal.models import DocumentVersion, VersionText
 
 from . import ledger
 
@@ -67,6 +71,16 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
+
+    @property
+    def can_use_admin(self) -> bool:
+        """Whether this is a member of staff: an active account with access to the admin."""
+        return self.is_active and self.has_perm("wagtailadmin.access_admin")
+
+
+def default_language() -> str:
+    """The language texts are written in first and translated from (``LANGUAGE_CODE``)."""
+    return settings.LANGUAGE_CODE
 
 
 class Language(models.TextChoices):
@@ -135,18 +149,44 @@ class Customer(models.Model):
 
 
 class ProductQuerySet(models.QuerySet):
+    def sources(self):
+        """One row per product: the row in the site's default language.
+
+        Price, image, slug and whether it is on sale are read from this row; the rows in other
+        languages are its wagtail-localize translations and hold only the texts.
+        """
+        return self.filter(locale__language_code=default_language())
+
     def active(self):
-        return self.filter(active=True)
+        """Products on sale, one row each."""
+        return self.sources().filter(active=True)
 
 
-class Product(models.Model):
-    """Something the shop sells, named and described in Russian and Kazakh."""
+class Product(TranslatableMixin, models.Model):
+    """Something the shop sells: one row per language, linked by ``translation_key``.
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
+    The row in the default language (Russian) is the source; the Kazakh row is its
+    translation, made in wagtail-localize's editor like the policy's. Only the texts are
+    translated; slug, price, image and position are synchronised from the source.
+    """
+
+    slug = models.SlugField(_("slug"), max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("image"),
+    )
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the photo shows, for customers who cannot see it."),
+    )
     # Whole tenge: the shop does not price in tiyn.
     price = models.PositiveIntegerField(_("price, ₸"))
     active = models.BooleanField(_("on sale"), default=True)
@@ -154,35 +194,32 @@ class Product(models.Model):
 
     objects = ProductQuerySet.as_manager()
 
-    class Meta:
+    # A product looks and costs the same in every language; translators see these as
+    # read-only, and "Sync translated snippets" copies them over.
+    override_translatable_fields = [
+        SynchronizedField("slug", overridable=False),
+        SynchronizedField("image", overridable=False),
+        SynchronizedField("price", overridable=False),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["sort_order", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gte=1), name="shop_product_price"),
+            models.UniqueConstraint(fields=["locale", "slug"], name="shop_product_slug_locale"),
         ]
 
     def __str__(self):
-        return self.name_ru
-
-    def name_in(self, language: str) -> str:
-        return (self.name_kk if language == Language.KK else "") or self.name_ru
-
-    def description_in(self, language: str) -> str:
-        return (self.description_kk if language == Language.KK else "") or self.description_ru
-
-    @property
-    def name(self) -> str:
-        """The name in the active language (templates use this)."""
-        return self.name_in(translation.get_language() or Language.RU)
-
-    @property
-    def description(self) -> str:
-        return self.description_in(translation.get_language() or Language.RU)
+        return self.name
 
 
 class Order(models.Model):
-    """A customer's order as placed at checkout, with the policy version then in force."""
+    """A customer's order as placed at checkout, with the policy version then in force.
+
+    The shop takes no payment online: the customer pays on receipt, in cash or by card.
+    """
 
     class Status(models.TextChoices):
         NEW = "new", _("new")
@@ -191,11 +228,27 @@ class Order(models.Model):
         DELIVERED = "delivered", _("delivered")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Delivery(models.TextChoices):
+        COURIER = "courier", _("courier in Almaty")
+        PICKUP = "pickup", _("pick-up point in Almaty")
+        KAZPOST = "kazpost", _("Kazpost, anywhere in Kazakhstan")
+
+    class Payment(models.TextChoices):
+        CASH = "cash", _("in cash on receipt")
+        CARD = "card", _("by card on receipt")
+
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    # Blank only on orders placed before checkout asked (the choice was not recorded then).
+    delivery_method = models.CharField(
+        _("delivery"), max_length=16, choices=Delivery.choices, blank=True
+    )
+    payment_method = models.CharField(
+        _("payment"), max_length=16, choices=Payment.choices, blank=True
     )
     # As entered at checkout: the customer's profile address may change later.
     delivery_address = models.TextField(_("delivery address"), max_length=500, blank=True)
@@ -213,7 +266,8 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-created_at", "-pk"]
-        default_permissions = ("view",)
+        # Shop managers move an order along (its status); nothing else of it is edited.
+        default_permissions = ("view", "change")
 
     def __str__(self):
         return gettext("Order No. %(number)s") % {"number": self.pk}
@@ -252,21 +306,15 @@ class OrderLine(models.Model):
         return self.quantity * self.unit_price
 
 
-class AcceptanceQuerySet(models.QuerySet):
-    """Bulk changes are refused: the consent ledger is append-only."""
-
-    def update(self, **kwargs):
-        raise ImmutableRecordError(_("Recorded acceptances cannot be changed."))
-
-    def delete(self):
-        raise ImmutableRecordError(_("Recorded acceptances cannot be deleted."))
+class AcceptanceQuerySet(AppendOnlyQuerySet):
+    """The consent ledger: append-only, and written one record at a time."""
 
     def bulk_create(self, *args, **kwargs):
         # Each record's hash chains to the one before it; only acceptance_record writes them.
         raise ImmutableRecordError(_("Acceptances are recorded one at a time."))
 
 
-class Acceptance(models.Model):
+class Acceptance(AppendOnlyModel):
     """A customer's consent to one text of the privacy policy: the consent ledger.
 
     Written once by ``shop.services.acceptance_record`` and never changed or deleted (on
@@ -324,14 +372,6 @@ class Acceptance(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} → {self.version} [{self.language}]"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecordError(_("Recorded acceptances cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(_("Recorded acceptances cannot be deleted."))
 
     def hashed_fields(self) -> dict:
         """The values ``shop.ledger`` hashes, exactly as stored."""

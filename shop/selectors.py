@@ -7,6 +7,7 @@ customer's own records.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from legal.models import DocumentVersion, LegalDocumentPage
@@ -218,6 +219,8 @@ def customer_export(customer: Customer, request: HttpRequest | None) -> dict:
                 "number": order.pk,
                 "placed_at": order.created_at.isoformat(),
                 "status": order.status,
+                "delivery_method": order.delivery_method,
+                "payment_method": order.payment_method,
                 "delivery_address": order.delivery_address,
                 "total_tenge": order.total,
                 "privacy_policy_version": order.policy_version.number,
@@ -253,13 +256,82 @@ def customer_export(customer: Customer, request: HttpRequest | None) -> dict:
 # Catalogue and cart
 
 
-def catalogue() -> QuerySet[Product]:
-    return Product.objects.active()
+@dataclass(frozen=True)
+class ShopProduct:
+    """A product on sale as a customer sees it in one language.
+
+    ``product`` is the source row, which holds the price, image, slug and whether it is on
+    sale; ``text`` is its translation into the customer's language (the source row itself
+    until it is translated), which holds the name, description and image description.
+    """
+
+    product: Product
+    text: Product
+
+    @property
+    def pk(self) -> int:
+        return self.product.pk
+
+    @property
+    def slug(self) -> str:
+        return self.product.slug
+
+    @property
+    def price(self) -> int:
+        return self.product.price
+
+    @property
+    def image(self):
+        return self.product.image
+
+    @property
+    def name(self) -> str:
+        return self.text.name
+
+    @property
+    def description(self) -> str:
+        return self.text.description
+
+    @property
+    def image_alt(self) -> str:
+        return self.text.image_alt or self.text.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:product", args=[self.product.slug])
+
+
+def products_in_language(products: Iterable[Product], language: str) -> list[ShopProduct]:
+    """``products`` (source rows) with their texts in ``language``, in one query."""
+    products = list(products)
+    texts = {
+        text.translation_key: text
+        for text in Product.objects.filter(
+            translation_key__in=[product.translation_key for product in products],
+            locale__language_code=language,
+        )
+    }
+    return [ShopProduct(item, texts.get(item.translation_key, item)) for item in products]
+
+
+def _on_sale() -> QuerySet[Product]:
+    # The catalogue shows every image, so their renditions come in one query too.
+    return Product.objects.active().select_related("image").prefetch_related("image__renditions")
+
+
+def catalogue(language: str) -> list[ShopProduct]:
+    """Every product on sale, in catalogue order, with its texts in ``language``."""
+    return products_in_language(_on_sale(), language)
+
+
+def product_on_sale(slug: str, language: str) -> ShopProduct | None:
+    """The product on sale with this slug, with its texts in ``language``; None if none."""
+    product = _on_sale().filter(slug=slug).first()
+    return products_in_language([product], language)[0] if product else None
 
 
 @dataclass
 class CartLine:
-    product: Product
+    product: ShopProduct
     quantity: int
 
     @property
@@ -283,13 +355,14 @@ class CartSummary:
         return {line.product.pk: line.quantity for line in self.lines}
 
 
-def cart_summary(cart: Cart) -> CartSummary:
-    """The cart's lines for products still on sale, at today's prices."""
+def cart_summary(cart: Cart, language: str) -> CartSummary:
+    """The cart's lines for products still on sale, at today's prices, named in ``language``."""
     quantities = cart.quantities()
-    products = Product.objects.active().in_bulk(list(quantities))
+    products = _on_sale().in_bulk(list(quantities))
     cart.keep_only(set(products))
+    shown = {item.pk: item for item in products_in_language(products.values(), language)}
     return CartSummary(
-        [CartLine(products[pk], quantity) for pk, quantity in quantities.items() if pk in products]
+        [CartLine(shown[pk], quantity) for pk, quantity in quantities.items() if pk in shown]
     )
 
 

@@ -8,23 +8,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.images import ImageFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
+from wagtail.models import Locale
 
 from legal.models import DocumentVersion, VersionText
 from legal.selectors import VersionInfo, document_state, policy_page_for_language
 
-from . import ledger
-from .catalogue import SEED_PRODUCTS
+from . import customer_mail, emails, ledger, tokens
+from .catalogue import SEED_PRODUCTS, seed_image_path
 from .consent import consent_status
 from .http import client_ip, user_agent
-from .models import MAX_QUANTITY, Acceptance, Customer, Order, OrderLine, Product, User
+from .models import (
+    MAX_QUANTITY,
+    Acceptance,
+    Customer,
+    Order,
+    OrderLine,
+    Product,
+    User,
+    default_language,
+)
 from .phone import InvalidPhoneError, normalise_phone
-from .selectors import email_taken
+from .selectors import email_taken, products_in_language
 
 # Key of the PostgreSQL advisory lock that serialises writes to the consent ledger ("jetu"+1).
 LEDGER_LOCK_KEY = 0x6A657475_01
@@ -42,6 +56,16 @@ class ShopError(Exception):
 class EmailTakenError(ShopError):
     default_message = _(
         "This e-mail address is already registered. Log in, or use another address."
+    )
+
+
+class EmailChangeLinkError(ShopError):
+    default_message = _(
+        "This link does not work: it has been used already, or a newer change was asked for. "
+        "Ask for a new link on the “Change e-mail” page."
+    )
+    expired_message = _(
+        "This link has expired. Ask for a new link on the “Change e-mail” page."
     )
 
 
@@ -73,6 +97,10 @@ class InvalidPhoneNumberError(ShopError):
     default_message = _(
         "Enter a Kazakhstan phone number, for example +7 701 123 45 67 or 8 (701) 123-45-67."
     )
+
+
+DELIVERY_REQUIRED = _("Choose how the order should reach you: courier, pick-up point or Kazpost.")
+PAYMENT_REQUIRED = _("Choose how you will pay when you receive the order: in cash or by card.")
 
 
 def _phone(raw: str) -> str:
@@ -143,13 +171,14 @@ def customer_register(
     )
     customer.full_clean()
     customer.save()
-    acceptance_record(
+    acceptance = acceptance_record(
         customer=customer,
         version=version,
         language=language,
         request=request,
         channel=Acceptance.Channel.REGISTRATION,
     )
+    customer_mail.registration_mail(customer=customer, acceptance=acceptance)
     return customer
 
 
@@ -157,7 +186,6 @@ def customer_register(
 def customer_update(
     *,
     customer: Customer,
-    email: str,
     last_name: str,
     first_name: str,
     patronymic: str = "",
@@ -167,16 +195,12 @@ def customer_update(
 ) -> Customer:
     """Change a customer's personal data (clause 4.2.1: customers edit it themselves).
 
-    Raises:
-        EmailTakenError: the new address belongs to another account.
+    The log-in e-mail address is changed only through a confirmed link
+    (``customer_email_change_request``).
     """
     if customer.is_anonymised:
         raise ShopError(_("This account has been closed."))
     user = customer.user
-    email = _email(email)
-    if email != user.email and email_taken(email, exclude_user_id=user.pk):
-        raise EmailTakenError
-    user.email = email
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     customer.last_name = last_name.strip()
@@ -186,12 +210,93 @@ def customer_update(
     customer.delivery_address = delivery_address.strip()
     customer.preferred_language = preferred_language
     customer.full_clean()
+    user.save(update_fields=["first_name", "last_name"])
+    customer.save()
+    return customer
+
+
+def customer_email_change_request(*, customer: Customer, new_email: str) -> tokens.EmailChange:
+    """Ask to change a customer's log-in e-mail; nothing changes until the link is opened.
+
+    A signed link goes to the new address (``customer_email_change_confirm`` acts on it) and
+    the current address is told, so the owner hears of a change they did not ask for. Both
+    e-mails are in the customer's language. The caller has checked the current password.
+
+    Raises:
+        EmailTakenError: the new address belongs to another account.
+        ShopError: the address is invalid or already this account's.
+    """
+    if customer.is_anonymised:
+        raise ShopError(_("This account has been closed."))
+    user = customer.user
+    email = _email(new_email)
+    if email == user.email.lower():
+        raise ShopError(_("This is already the e-mail address you log in with."))
+    if email_taken(email, exclude_user_id=user.pk):
+        raise EmailTakenError
+    change = tokens.EmailChange(user_id=user.pk, old_email=user.email, new_email=email)
+    language = customer.preferred_language
+    context = {
+        "customer": customer,
+        "new_email": email,
+        "valid_hours": settings.EMAIL_CHANGE_LINK_MAX_AGE // 3600,
+    }
+    confirm_url = emails.absolute_url(
+        language, "shop:account_email_confirm", token=tokens.email_change_token(change)
+    )
+    emails.send_customer_email(
+        to=email,
+        language=language,
+        template="email_change_confirm",
+        context={**context, "confirm_url": confirm_url},
+    )
+    emails.send_customer_email(
+        to=user.email,
+        language=language,
+        template="email_change_notice",
+        context={**context, "password_url": emails.absolute_url(language, "shop:password_change")},
+    )
+    return change
+
+
+def email_change_check(*, customer: Customer, token: str) -> tokens.EmailChange:
+    """The change a confirmation link asks for, if it is still valid for ``customer``.
+
+    Raises:
+        EmailChangeLinkError: the link is expired, altered, used, or for another account.
+        EmailTakenError: someone registered the new address in the meantime.
+    """
+    try:
+        change = tokens.email_change_read(token, max_age=settings.EMAIL_CHANGE_LINK_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise EmailChangeLinkError(EmailChangeLinkError.expired_message) from error
+    except signing.BadSignature as error:
+        raise EmailChangeLinkError from error
+    user = customer.user
+    if change.user_id != user.pk or change.old_email != user.email:
+        raise EmailChangeLinkError
+    if email_taken(change.new_email, exclude_user_id=user.pk):
+        raise EmailTakenError
+    return change
+
+
+@transaction.atomic
+def customer_email_change_confirm(*, customer: Customer, token: str) -> Customer:
+    """Make the new address from a confirmation link the customer's log-in e-mail.
+
+    Raises:
+        EmailChangeLinkError, EmailTakenError: as ``email_change_check``.
+    """
+    customer = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
+    change = email_change_check(customer=customer, token=token)
+    user = customer.user
+    user.email = change.new_email
     try:
         with transaction.atomic():
-            user.save()
+            user.save(update_fields=["email"])
     except IntegrityError as error:
         raise EmailTakenError from error
-    customer.save()
+    customer.save(update_fields=["updated_at"])
     return customer
 
 
@@ -208,6 +313,7 @@ def customer_anonymise(*, customer: Customer) -> Customer:
     if customer.is_anonymised:
         return customer
     user = customer.user
+    customer_mail.account_closed_mail(customer=customer, email=user.email)
     user.email = f"anonymised-{user.pk}@invalid"
     user.first_name = ""
     user.last_name = ""
@@ -339,31 +445,42 @@ def order_place(
     *,
     customer: Customer,
     quantities: dict[int, int],
+    delivery_method: str,
+    payment_method: str,
     delivery_address: str,
     language: str,
     shown_version: VersionInfo | None,
     accept_policy: bool,
     request: HttpRequest | None,
 ) -> Order:
-    """Place an order for the cart's contents at today's prices.
+    """Place an order for the cart's contents at today's prices, to be paid on receipt.
 
     If the customer has not accepted the policy version in force, ``accept_policy`` must be
     set (the checkout's checkbox) and the acceptance is recorded with the order.
 
     Args:
         quantities: product id → quantity, as the cart holds them.
+        delivery_method: one of ``Order.Delivery``; a pick-up needs no address.
+        payment_method: one of ``Order.Payment`` (cash or card, on receipt).
+        language: the customer's language; order lines keep the names in it.
         shown_version: the version linked next to the checkout's checkbox, if one was shown.
 
     Raises:
         EmptyCartError, ProductUnavailableError, AcceptanceRequiredError, PolicyChangedError,
-        ShopError (no delivery address, bad quantity).
+        ShopError (no delivery method, payment or address, bad quantity).
     """
     if not quantities:
         raise EmptyCartError
     if any(not 1 <= quantity <= MAX_QUANTITY for quantity in quantities.values()):
         raise ShopError(_("Each quantity must be between 1 and %(max)d.") % {"max": MAX_QUANTITY})
+    if delivery_method not in Order.Delivery.values:
+        raise ShopError(DELIVERY_REQUIRED)
+    if payment_method not in Order.Payment.values:
+        raise ShopError(PAYMENT_REQUIRED)
     address = (delivery_address or "").strip()
-    if not address:
+    if delivery_method == Order.Delivery.PICKUP:
+        address = ""
+    elif not address:
         raise ShopError(_("Enter the delivery address."))
     products = Product.objects.active().in_bulk(list(quantities))
     if len(products) != len(quantities):
@@ -389,17 +506,20 @@ def order_place(
         )
     order = Order(
         customer=customer,
+        delivery_method=delivery_method,
+        payment_method=payment_method,
         delivery_address=address,
         total=sum(products[pk].price * quantity for pk, quantity in quantities.items()),
         policy_version_id=in_force.pk,
     )
     order.full_clean()
     order.save()
+    names = {item.pk: item.name for item in products_in_language(products.values(), language)}
     lines = [
         OrderLine(
             order=order,
             product=products[pk],
-            product_name=products[pk].name_in(language),
+            product_name=names[pk],
             quantity=quantity,
             unit_price=products[pk].price,
         )
@@ -408,6 +528,7 @@ def order_place(
     for line in lines:
         line.full_clean()
     OrderLine.objects.bulk_create(lines)
+    customer_mail.order_confirmation_mail(order=order)
     return order
 
 
@@ -416,15 +537,41 @@ def order_place(
 
 
 @transaction.atomic
-def product_seed() -> int:
-    """Create the starter catalogue's products that are missing; returns how many were made.
+def product_seed() -> list[Product]:
+    """Create the starter catalogue's products that are missing, with their illustrations.
 
-    Idempotent: products are matched by slug and existing ones are left as editors left them.
+    Idempotent: products are matched by slug and existing ones are left as editors left them,
+    except that a seeded product without an image gets its illustration. Only the source
+    rows are made here; their translations go through wagtail-localize.
+
+    Returns:
+        The products created.
     """
-    created = 0
+    source = Locale.objects.get(language_code=default_language())
+    created = []
     for position, data in enumerate(SEED_PRODUCTS, start=1):
-        _product, was_created = Product.objects.get_or_create(
-            slug=data["slug"], defaults={**data, "sort_order": position}
+        texts = data["texts"][source.language_code]
+        product, was_created = Product.objects.get_or_create(
+            slug=data["slug"],
+            locale=source,
+            defaults={"price": data["price"], "sort_order": position, **texts},
         )
-        created += was_created
+        if product.image_id is None:
+            product.image = _seed_image(data["slug"], title=texts["name"])
+            product.save(update_fields=["image"])
+        if was_created:
+            created.append(product)
     return created
+
+
+def _seed_image(slug: str, *, title: str):
+    # Matched by file name, so a second run reuses the image a first run uploaded.
+    Image = get_image_model()
+    path = seed_image_path(slug)
+    existing = Image.objects.filter(file__startswith=f"original_images/{path.stem}").first()
+    if existing is not None:
+        return existing
+    with path.open("rb") as handle:
+        image = Image(title=title, file=ImageFile(handle, name=path.name))
+        image.save()
+    return image

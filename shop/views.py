@@ -5,20 +5,30 @@ from __future__ import annotations
 import json
 from functools import wraps
 
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, LogoutView
+from django.contrib.auth.views import (
+    LoginView,
+    LogoutView,
+    PasswordChangeDoneView,
+    PasswordChangeView,
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
+    PasswordResetDoneView,
+    PasswordResetView,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import selectors, services, throttling
 from .cart import Cart, CartFullError
 from .forms import (
     MAX_ID,
@@ -28,10 +38,15 @@ from .forms import (
     CheckoutForm,
     CloseAccountForm,
     EmailAuthenticationForm,
+    EmailChangeForm,
     ProductIdForm,
     ProfileForm,
     RegistrationForm,
+    ShopPasswordChangeForm,
+    ShopPasswordResetForm,
+    ShopSetPasswordForm,
 )
+from .http import client_ip
 from .models import Acceptance
 
 NOTICE_DISMISSED_KEY = "shop_notice_dismissed"
@@ -106,12 +121,21 @@ def customer_required(view):
 
 @require_GET
 def catalogue(request):
-    return _render(request, "shop/catalogue.html", {"products": selectors.catalogue()})
+    products = selectors.catalogue(_language(request))
+    return _render(request, "shop/catalogue.html", {"products": products})
+
+
+@require_GET
+def product(request, slug: str):
+    item = selectors.product_on_sale(slug, _language(request))
+    if item is None:
+        raise Http404
+    return _render(request, "shop/product.html", {"product": item})
 
 
 @require_GET
 def cart(request):
-    summary = selectors.cart_summary(Cart(request.session))
+    summary = selectors.cart_summary(Cart(request.session), _language(request))
     return _render(request, "shop/cart.html", {"summary": summary})
 
 
@@ -128,7 +152,8 @@ def cart_add(request):
     except CartFullError:
         messages.error(request, _("Your cart is full. Place an order for what is in it first."))
         return redirect(back)
-    messages.success(request, _("“%(name)s” is in your cart.") % {"name": product.name})
+    (shown,) = selectors.products_in_language([product], _language(request))
+    messages.success(request, _("“%(name)s” is in your cart.") % {"name": shown.name})
     return redirect(back)
 
 
@@ -167,11 +192,11 @@ def cart_remove(request):
 @require_http_methods(["GET", "POST"])
 def checkout(request, customer):
     cart_ = Cart(request.session)
-    summary = selectors.cart_summary(cart_)
+    language = _language(request)
+    summary = selectors.cart_summary(cart_, language)
     if not summary.lines:
         messages.error(request, str(services.EmptyCartError.default_message))
         return redirect("shop:cart")
-    language = _language(request)
     policy = selectors.policy_for_language(language)
     if policy is None or policy.in_force is None:
         return _unavailable(request)
@@ -188,6 +213,8 @@ def checkout(request, customer):
             order = services.order_place(
                 customer=customer,
                 quantities=summary.quantities(),
+                delivery_method=form.cleaned_data["delivery_method"],
+                payment_method=form.cleaned_data["payment_method"],
                 delivery_address=form.cleaned_data["delivery_address"],
                 language=language,
                 shown_version=policy.in_force if shown == policy.in_force.pk else None,
@@ -306,6 +333,67 @@ class ShopLogoutView(LogoutView):
 
 
 # ---------------------------------------------------------------------------------------
+# Passwords: Django's views with the shop's templates, forms and e-mail
+
+
+class ShopPasswordResetView(PasswordResetView):
+    """Ask for a reset link (throttled per address and per client; same answer either way)."""
+
+    template_name = "shop/password_reset.html"
+    form_class = ShopPasswordResetForm
+    success_url = reverse_lazy("shop:password_reset_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "language": _language(self.request)}
+
+    def form_valid(self, form):
+        if not throttling.password_reset_allowed(
+            email=form.cleaned_data["email"], ip=client_ip(self.request)
+        ):
+            form.add_error(None, throttling.PASSWORD_RESET_THROTTLED)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
+
+
+class ShopPasswordResetDoneView(PasswordResetDoneView):
+    template_name = "shop/password_reset_done.html"
+
+
+class ShopPasswordResetConfirmView(PasswordResetConfirmView):
+    """Set a new password from the link; it also lifts a log-in lockout of the account."""
+
+    template_name = "shop/password_reset_confirm.html"
+    form_class = ShopSetPasswordForm
+    success_url = reverse_lazy("shop:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever opened the link reads the account's mailbox: the owner. Failures others
+        # typed for this address (see LOGIN_LOCKOUT_LIMITS) no longer keep them out.
+        axes_reset(username=form.user.get_username())
+        return response
+
+
+class ShopPasswordResetCompleteView(PasswordResetCompleteView):
+    template_name = "shop/password_reset_complete.html"
+
+
+class ShopPasswordChangeView(PasswordChangeView):
+    template_name = "shop/password_change.html"
+    form_class = ShopPasswordChangeForm
+    success_url = reverse_lazy("shop:password_change_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class ShopPasswordChangeDoneView(PasswordChangeDoneView):
+    template_name = "shop/password_change_done.html"
+
+
+# ---------------------------------------------------------------------------------------
 # My account (clause 4.2.1)
 
 
@@ -329,7 +417,6 @@ def account(request, customer):
 @require_http_methods(["GET", "POST"])
 def account_edit(request, customer):
     initial = {
-        "email": customer.user.email,
         "last_name": customer.last_name,
         "first_name": customer.first_name,
         "patronymic": customer.patronymic,
@@ -341,14 +428,58 @@ def account_edit(request, customer):
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_update(customer=customer, **form.cleaned_data)
-        except services.EmailTakenError as error:
-            form.add_error("email", str(error))
         except services.ShopError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your details have been saved."))
             return redirect("shop:account")
     return _render(request, "shop/account_edit.html", {"form": form, "customer": customer})
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def account_email(request, customer):
+    """Ask for a new log-in e-mail: a link goes to it, the current address is told."""
+    form = EmailChangeForm(request.POST or None, user=customer.user, request=request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.customer_email_change_request(
+                customer=customer, new_email=form.cleaned_data["email"]
+            )
+        except services.EmailTakenError as error:
+            form.add_error("email", str(error))
+        except services.ShopError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "We have sent a link to %(new)s. Open it to confirm the address; until then "
+                    "you keep logging in with %(old)s."
+                )
+                % {"new": change.new_email, "old": change.old_email},
+            )
+            return redirect("shop:account")
+    return _render(request, "shop/account_email.html", {"form": form, "customer": customer})
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def account_email_confirm(request, customer, token: str):
+    """The link from the e-mail: shows the change, and makes it when the customer confirms.
+
+    Opening the link changes nothing (mail scanners open links too); the button does.
+    """
+    try:
+        if request.method == "POST":
+            services.customer_email_change_confirm(customer=customer, token=token)
+            messages.success(request, _("Done: you now log in with your new e-mail address."))
+            return redirect("shop:account")
+        change = services.email_change_check(customer=customer, token=token)
+    except services.ShopError as error:
+        context = {"error": str(error)}
+        return _render(request, "shop/account_email_confirm.html", context, status=400)
+    return _render(request, "shop/account_email_confirm.html", {"change": change})
 
 
 @customer_required
@@ -366,7 +497,7 @@ def account_export(request, customer):
 @customer_required
 @require_http_methods(["GET", "POST"])
 def account_close(request, customer):
-    form = CloseAccountForm(request.POST or None, user=customer.user)
+    form = CloseAccountForm(request.POST or None, user=customer.user, request=request)
     if request.method == "POST" and form.is_valid():
         services.customer_anonymise(customer=customer)
         logout(request)

@@ -9,16 +9,16 @@ from wagtail.permissions import register_permission_policy
 
 from .admin_views import (
     ConsentLedgerReportView,
+    LimitedPermissionPolicy,
     ShopViewSetGroup,
     TouchedCustomersReportView,
     VersionConsentReportView,
-    ViewOnlyPermissionPolicy,
 )
 from .models import Acceptance, Customer, Order
 
 # Registered before any view asks for a policy (Wagtail refuses a late registration).
-register_permission_policy(Customer, ViewOnlyPermissionPolicy(Customer))
-register_permission_policy(Order, ViewOnlyPermissionPolicy(Order))
+register_permission_policy(Customer, LimitedPermissionPolicy(Customer))
+register_permission_policy(Order, LimitedPermissionPolicy(Order, actions=("view", "change")))
 
 
 @hooks.register("register_admin_viewset")

@@ -1,43 +1,29 @@
 """Shared fixtures: the initial content is loaded once per test database."""
 
+import os
+
 import pytest
 from django.core.management import call_command
-from django.db import connections
+from hypothesis import settings
 from wagtail.models import Locale
 
 from legal.models import LegalDocumentPage
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _media_root(tmp_path_factory):
+    """Uploaded images and their renditions go to a temporary folder, not the project's."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_media_root, django_db_setup, django_db_blocker):
     """Every test starts from what ``make run`` gives a newcomer: site, pages, policy v1."""
     with django_db_blocker.unblock():
         call_command("load_initial_data", verbosity=0)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _flush_past_append_only_triggers():
-    """Let Django empty the database after transactional tests on PostgreSQL.
-
-    The append-only triggers refuse TRUNCATE on evidence tables unless the session sets
-    ``jetu.maintenance``. Django's flush runs its statements in one transaction; prefixing them
-    with ``SET LOCAL`` lifts the guard for that transaction only, so every other statement of
-    every test still meets the triggers.
-    """
-    patched = []
-    for connection in connections.all():
-        if connection.vendor != "postgresql":
-            continue
-        original = connection.ops.execute_sql_flush
-
-        def execute_sql_flush(sql_list, _original=original):
-            return _original(["SET LOCAL jetu.maintenance = 'on'", *sql_list])
-
-        connection.ops.execute_sql_flush = execute_sql_flush
-        patched.append((connection, original))
-    yield
-    for connection, original in patched:
-        connection.ops.execute_sql_flush = original
 
 
 @pytest.fixture(autouse=True)
@@ -89,9 +75,35 @@ def committed_content(transactional_db):
     call_command("load_initial_data", verbosity=0)
 
 
+APP_ROLE = "jetu_app_test"
+
+
+@pytest.fixture
+def app_role(db):
+    """The application's PostgreSQL role as the README's deployment sets it up.
+
+    ``SET LOCAL ROLE`` to it inside a transaction to act as gunicorn does in production.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DO $$ BEGIN CREATE ROLE {APP_ROLE} NOLOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+    call_command("grant_app_role", APP_ROLE, verbosity=0)
+    return APP_ROLE
+
+
 def postgres_only():
     from django.db import connection
 
     return pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL (runs in CI's PostgreSQL pass)"
     )
+
+
+# `make mutants` runs the pure tests once per mutant: fewer examples there, and the same ones
+# every run so that a mutant's verdict is reproducible.
+settings.register_profile("mutants", max_examples=20, derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

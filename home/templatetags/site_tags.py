@@ -6,6 +6,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
+from legal.models import LegalIndexPage
 from legal.selectors import policy_page_for_language
 
 register = template.Library()
@@ -64,3 +65,15 @@ def policy_url():
     """URL of the privacy policy in the current language (falls back to Russian)."""
     page = policy_page_for_language(translation.get_language())
     return page.url if page else ""
+
+
+@register.simple_tag
+def legal_index_url():
+    """URL of the legal section ("Правовая информация") in the current language."""
+    section = (
+        LegalIndexPage.objects.live()
+        .filter(locale__language_code=translation.get_language())
+        .only("id", "url_path")
+        .first()
+    )
+    return section.url if section else ""

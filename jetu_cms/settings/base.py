@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "home",
     "legal",
     "shop",
+    "core",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -39,6 +41,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.frontend_cache",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -76,7 +80,6 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "legal.middleware.PublicationErrorMiddleware",
     "legal.middleware.RecordProtectionMiddleware",
-    "home.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "jetu_cms.urls"
@@ -156,6 +159,8 @@ LANGUAGES = [
     ("kk", "Қазақша"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no Kazakh formats ("Жел. 1, 2026, 12:01 Т.Қ."); ours are in jetu_cms/formats/.
+FORMAT_MODULE_PATH = ["jetu_cms.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
@@ -164,7 +169,9 @@ USE_TZ = True
 LEGAL_REQUIRED_LANGUAGES = ["ru", "kk"]
 
 WAGTAIL_I18N_ENABLED = True
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Named in the admin's own language (one language per screen); the public language switcher
+# keeps the autonyms of LANGUAGES.
+WAGTAIL_CONTENT_LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh"))]
 # Editors work in Russian; Wagtail ships no Kazakh admin translation.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ru", "Русский")]
 WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
@@ -194,7 +201,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 
-# Caching: in-process by default; Redis when REDIS_URL is set (see production.py).
+# Caching: in-process for one development or test process; production shares Redis or the
+# database between its workers (see production.py and core/checks.py).
 
 CACHES = {
     "default": {
@@ -230,7 +238,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"database_unavailable": {"()": "core.logging.DatabaseUnavailableFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["database_unavailable"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
         "jetu": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -260,7 +275,7 @@ CSRF_FAILURE_VIEW = "shop.views.csrf_failure"
 INSTALLED_APPS += ["csp", "axes"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "csp.middleware.CSPMiddleware",
+    "home.security.CSPMiddleware",
 )
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/"],
@@ -279,8 +294,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Log-in throttling (django-axes) for customers and the admin alike: after 5 failures for one
-# e-mail from one address, that pair waits 15 minutes. The address is the one the consent
-# ledger records (X-Forwarded-For believed only from TRUSTED_PROXIES).
+# e-mail from one address, that pair waits 15 minutes (more limits in "Security hardening"
+# below). The address is the one the consent ledger records (X-Forwarded-For believed only
+# from TRUSTED_PROXIES).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -288,7 +304,6 @@ AUTHENTICATION_BACKENDS = [
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_CLIENT_IP_CALLABLE = "shop.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
@@ -297,3 +312,112 @@ AXES_VERBOSE = False
 
 # Legal's approval publishes the page without Legal holding a publish permission.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "legal.workflows.publish_approved"
+
+
+# Security hardening
+#
+# Every browser feature the site never uses is switched off for it and anything it embeds
+# (only features Chromium knows: an unknown one is an error in the console).
+INSTALLED_APPS += ["django_permissions_policy"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+)
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "local-fonts",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+
+# The admin is excluded from the enforced policy above; home.security.CSPMiddleware applies
+# this report-only one exactly there, and /csp-report/ logs what it would have blocked: the
+# list of what stands between the admin and an enforced policy.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        # Wagtail's scripts set inline styles all over the editor; reports about those would
+        # drown the ones that matter, about scripts.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        # The page editor's preview panel frames admin pages.
+        "frame-ancestors": ["'self'"],
+        "report-uri": ["/csp-report/"],
+    },
+}
+
+# Log-in throttling has three limits per 15 minutes, each counted on its own:
+# - one e-mail from one address: 5 failures (guessing one password);
+# - one address, any e-mails: 20 (trying many accounts); high enough for a shop's customers
+#   behind one mobile-operator or office NAT mistyping now and then;
+# - one e-mail, any addresses: 20 (a botnet guessing one account). A limit on the e-mail alone
+#   lets anyone lock a customer out by typing wrong passwords for their address; here one
+#   address can add at most 5 failures to it (failures while locked out are not counted), so
+#   locking a customer out takes at least four addresses, lasts 15 minutes, and resetting the
+#   password (which only the mailbox's owner can do) lifts it at once.
+# A successful log-in clears only the first counter: an attacker's own account must not reset
+# the count of the address they attack from.
+LOGIN_LOCKOUT_LIMITS = [(["username", "ip_address"], 5), ("ip_address", 20), ("username", 20)]
+AXES_LOCKOUT_PARAMETERS = [parameters for parameters, _limit in LOGIN_LOCKOUT_LIMITS]
+AXES_HANDLER = "shop.throttling.LockoutLimitsHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+
+# Password reset requests (customers' and staff's) per hour: per e-mail address and per
+# client address, counted in the cache.
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_LIMIT_PER_IP = 10
+PASSWORD_RESET_THROTTLE_SECONDS = 60 * 60
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
+
+# A new log-in e-mail address is confirmed by a signed link sent to it, valid for a day.
+EMAIL_CHANGE_LINK_MAX_AGE = 60 * 60 * 24
+
+# The admin: only staff log in (customers are refused with a message), reset mails go to staff
+# only, log-out is POST-only, and a staff session ends after 2 idle hours (customers keep
+# SESSION_COOKIE_AGE).
+WAGTAILADMIN_USER_LOGIN_FORM = "home.staff.StaffLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "home.staff.StaffPasswordResetForm"  # noqa: S105
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "home.staff.StaffSessionMiddleware",
+)
+STAFF_SESSION_IDLE_SECONDS = 2 * 60 * 60
+# Gravatar would receive a hash of every staff e-mail; nothing goes to third parties.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Request sizes. nginx (deploy/nginx.conf) passes bodies up to client_max_body_size 20m; the
+# application refuses larger ones itself (413, home.security) so it is as safe when reached
+# without nginx: Django limits form fields but streams uploaded files to disk whatever size.
+MAX_REQUEST_BODY_SIZE = 20 * 1024 * 1024
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "home.security.RequestBodyLimitMiddleware",
+)
+# Files 1 MiB below that, leaving room for the upload form's other fields: a file too large
+# gets Wagtail's own message instead of nginx's bare 413.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_REQUEST_BODY_SIZE - 1024 * 1024
+WAGTAILDOCS_MAX_UPLOAD_SIZE = WAGTAILIMAGES_MAX_UPLOAD_SIZE
+# Non-file form data held in memory per request: Django's default, stated on purpose. The
+# page editor's post of the whole policy fits many times over; raising it to the body limit
+# would only let every request hold 20 MB of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+# Uploads up to this size stay in memory, larger ones go to a temporary file (not a limit).
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+
+# Background work (docs/background-work.md). Tasks are rows in the project's own database,
+# taken by any number of `manage.py db_worker` processes on any number of machines; Wagtail's
+# own tasks (reference index, front-cache purges) go through the same backend. Every e-mail
+# leaves through the outbox, which those workers send.
+INSTALLED_APPS += ["outbox", "django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Consent transparency log (consent_log/, docs/consent-log.md): the operator's Ed25519 key that
+# signs tree heads, as a PEM value or a path. Without either, production refuses to start;
+# development and tests generate CONSENT_LOG_DEV_KEY_FILE (git-ignored) on first use.
+INSTALLED_APPS += ["consent_log"]
+CONSENT_LOG_SIGNING_KEY = os.environ.get("CONSENT_LOG_SIGNING_KEY", "")
+CONSENT_LOG_SIGNING_KEY_FILE = os.environ.get("CONSENT_LOG_SIGNING_KEY_FILE", "")
+CONSENT_LOG_DEV_KEY_FILE = None

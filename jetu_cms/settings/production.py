@@ -38,12 +38,20 @@ X_FRAME_OPTIONS = "DENY"
 
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "https://www.jetu.kz")
 
+# Every worker must see the same cache (core/checks.py refuses an in-process one): Redis when
+# REDIS_URL is set, otherwise Django's database cache (`manage.py createcachetable`).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            # Django's RedisCache, reusing its client objects (perf, issue #9: see the module).
-            "BACKEND": "jetu_cms.cache.ReusingRedisCache",
+            "BACKEND": "jetu_cms.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "jetu_cache",
         }
     }
 

@@ -15,3 +15,11 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # The test client's login() authenticates without a request, which django-axes refuses;
 # throttling has its own tests that switch it back on.
 AXES_ENABLED = False
+
+# Tasks run at once, in the test's own thread and transaction: a test enqueues through the same
+# API as production and sees the result without a worker. The outbox enqueues on commit, so
+# tests still see that nothing is sent before the fact commits (captureOnCommitCallbacks).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The consent log signs with a generated, git-ignored key (as in development).
+CONSENT_LOG_DEV_KEY_FILE = BASE_DIR / ".consent-log-key.pem"  # noqa: F405

@@ -13,6 +13,18 @@
     });
   }
 
+  // The language switcher keeps the clause being read (#p-4.3.2): both languages of a
+  // document share its anchors, so the other language opens at the same clause.
+  function keepAnchorInLanguageLinks() {
+    document.querySelectorAll(".language-switcher a[hreflang]").forEach(function (link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      url.hash = window.location.hash;
+      link.setAttribute("href", url.pathname + url.search + url.hash);
+    });
+  }
+  keepAnchorInLanguageLinks();
+  window.addEventListener("hashchange", keepAnchorInLanguageLinks);
+
   // "Copy link to this clause": copies the absolute URL with the clause's anchor.
   function toast(text) {
     var el = document.createElement("div");
@@ -30,6 +42,7 @@
       toast(document.documentElement.lang === "kk" ? "Сілтеме көшірілді" : "Ссылка скопирована");
     }, function () {});
     history.replaceState(null, "", link.getAttribute("href"));
+    keepAnchorInLanguageLinks();
     event.preventDefault();
   });
 

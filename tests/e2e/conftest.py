@@ -50,8 +50,15 @@ def _is_e2e(item) -> bool:
     return E2E_DIR in Path(item.path).resolve().parents
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering by database use
 def pytest_collection_modifyitems(config, items):
+    """Mark the journeys, and run them after every other test.
+
+    Playwright's event loop and the environment the journeys need (below) stay in place from
+    the first journey to the end of the session; nothing else may run inside them.
+    """
     e2e_items = [item for item in items if _is_e2e(item)]
+    items[:] = [item for item in items if not _is_e2e(item)] + e2e_items
     for item in e2e_items:
         item.add_marker(pytest.mark.e2e)
     if e2e_items and not chromium_available():
@@ -128,11 +135,18 @@ def _django_orm_beside_playwright():
     """Let the ORM run in the thread where Playwright's sync API keeps its event loop.
 
     Playwright's sync API leaves an asyncio loop marked as running in the main thread for the
-    whole session, and Django refuses ORM calls from such a thread. The tests (and the
-    transactional tests that pytest-django runs after them) use the ORM synchronously, between
-    browser steps, so the check is lifted once the browser journeys start.
+    whole session, and Django refuses ORM calls from such a thread. The journeys use the ORM
+    synchronously, between browser steps, so the check is lifted from the first journey on —
+    and the journeys run last (``pytest_collection_modifyitems``), so no other test runs with
+    it lifted (``check --deploy`` reports it as async.E001). Put back at the end.
     """
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 # ---------------------------------------------------------------------------------------

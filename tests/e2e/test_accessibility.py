@@ -16,6 +16,7 @@ PUBLIC_PAGES = [
     ("version 1", "/{lang}/legal/privacy/versions/1/", 200),
     ("compare 1 → 2", "/{lang}/legal/privacy/compare/1/2/", 200),
     ("shop catalogue", "/{lang}/shop/", 200),
+    ("product page", "/{lang}/shop/products/thermo-mug-450/", 200),
     ("register", "/{lang}/shop/register/", 200),
     ("login", "/{lang}/shop/login/", 200),
     ("404", "/{lang}/no-such-page/", 404),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils.text import capfirst
 from playwright.sync_api import Page, expect
 from wagtail_localize.models import StringTranslation
 
@@ -203,7 +204,7 @@ def test_customer_registers_with_consent_and_places_an_order(site, page, shot):
     shot(page, "b-04-catalogue-cart-filled")
 
     with site.lock:
-        prices = {p.name_ru: p.price for p in Product.objects.filter(name_ru__in=names)}
+        prices = {p.name: p.price for p in Product.objects.active().filter(name__in=names)}
     total = tenge(prices[names[0]] * 2 + prices[names[1]])
     cart_link.click()
     expect(page).to_have_url(site("/ru/shop/cart/"))
@@ -215,6 +216,17 @@ def test_customer_registers_with_consent_and_places_an_order(site, page, shot):
     expect(page).to_have_url(site("/ru/shop/checkout/"))
     expect(page.get_by_label(t("ru", "Delivery address"))).to_have_value(CUSTOMER["address"])
     expect(page.get_by_role("checkbox")).to_have_count(0)  # version 1 is accepted already
+    expect(page.locator(".payment-note")).to_contain_text(
+        t("ru", "You pay when you receive the order.")
+    )
+    page.get_by_role("button", name=t("ru", "Place the order for %(total)s", total=total)).click()
+    # Nothing chosen yet: the page says what is missing, in Russian.
+    expect(page.locator("#id_delivery_method")).to_contain_text(
+        t("ru", "Choose how the order should reach you: courier, pick-up point or Kazpost.")
+    )
+    page.get_by_label(t("ru", "courier in Almaty")).check()
+    page.get_by_label(t("ru", "by card on receipt")).check()
+    shot(page, "b-05b-checkout-delivery")
     page.get_by_role("button", name=t("ru", "Place the order for %(total)s", total=total)).click()
 
     expect(page).to_have_url(re.compile(r"/ru/shop/orders/\d+/$"))
@@ -227,6 +239,12 @@ def test_customer_registers_with_consent_and_places_an_order(site, page, shot):
     expect(page.locator(".document-meta")).to_contain_text(t("ru", "version %(number)s", number=1))
     expect(page.locator("tbody tr")).to_have_count(2)
     expect(page.locator(".shop-table__total")).to_contain_text(total)
+    delivery = page.locator("section", has=page.locator("#delivery-heading"))
+    expect(delivery).to_contain_text(capfirst(t("ru", "courier in Almaty")))
+    expect(delivery).to_contain_text(capfirst(t("ru", "by card on receipt")))
+    with site.lock:
+        order.refresh_from_db()
+    assert (order.delivery_method, order.payment_method) == ("courier", "card")
     shot(page, "b-06-order-confirmation", doc=True)
 
 

@@ -160,7 +160,10 @@ class TestProductionSettings:
         assert result.returncode != 0
         assert "DJANGO_SECRET_KEY" in result.stderr
 
-    def test_check_deploy_reports_no_warnings(self):
+    def test_check_deploy_reports_no_warnings(self, tmp_path):
+        from consent_log.signing import generate_key_file
+
+        generate_key_file(tmp_path / "consent-log-key.pem")
         result = run_manage(
             "check",
             "--deploy",
@@ -170,7 +173,28 @@ class TestProductionSettings:
                 "DJANGO_SETTINGS_MODULE": "jetu_cms.settings.production",
                 "DJANGO_SECRET_KEY": "a" * 20 + "-long-random-production-key-" + "z" * 30,
                 "DJANGO_ALLOWED_HOSTS": "www.jetu.kz",
+                "CONSENT_LOG_SIGNING_KEY_FILE": str(tmp_path / "consent-log-key.pem"),
             },
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+    def test_production_refuses_a_cache_that_lives_in_one_process(self, tmp_path):
+        settings_file = tmp_path / "locmem_production.py"
+        settings_file.write_text(
+            "from jetu_cms.settings.production import *  # noqa\n"
+            "CACHES = {'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'}}\n"
+        )
+        result = run_manage(
+            "check",
+            "--deploy",
+            env_extra={
+                "DJANGO_SETTINGS_MODULE": "locmem_production",
+                "PYTHONPATH": f"{tmp_path}{os.pathsep}{BASE_DIR}",
+                "DJANGO_SECRET_KEY": "a" * 20 + "-long-random-production-key-" + "z" * 30,
+                "DJANGO_ALLOWED_HOSTS": "www.jetu.kz",
+            },
+        )
+        assert result.returncode != 0
+        assert "jetu.E001" in result.stderr
+        assert "lives inside one process" in result.stderr
         assert "WARNINGS" not in result.stdout + result.stderr

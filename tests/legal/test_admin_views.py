@@ -59,9 +59,8 @@ def test_page_header_offers_versions_and_comparison(admin_client, policy):
 def test_deleting_a_document_with_versions_is_refused_with_a_message(admin_client, policy):
     response = admin_client.post(f"/admin/pages/{policy.pk}/delete/", follow=True)
     assert LegalDocumentPage.objects.filter(pk=policy.pk).exists()
-    assert (
-        "cannot be deleted" in response.content.decode()
-        or "нельзя удалить" in response.content.decode()
+    assert "поэтому его нельзя удалить. Вместо этого опубликуйте новую версию." in (
+        response.content.decode()
     )
 
 
@@ -69,3 +68,15 @@ def test_users_without_permission_cannot_see_versions(client, policy):
     user = get_user_model().objects.create_user(email="c@jetu.kz", password="x")
     client.force_login(user)
     assert client.get(f"/admin/legal/{policy.pk}/versions/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/legal/99999999999999999999/versions/",
+        "/admin/legal/99999999999999999999/compare/",
+        "/admin/legal/1/versions/99999999999999999999/translation/",
+    ],
+)
+def test_an_id_too_long_for_the_database_is_not_found(admin_client, policy, path):
+    assert admin_client.get(path).status_code == 404

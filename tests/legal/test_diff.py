@@ -7,7 +7,6 @@ words marked, in Russian (the real privacy policy as fixture) and in Kazakh.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,14 @@ from legal.diff import (
     BlockDiff,
     DocumentDiff,
     diff_versions,
+)
+from legal.parser import parse_policy
+from tests.legal.redline_checks import (
+    assert_well_formed,
     reconstruct_new,
     reconstruct_old,
     visible_text,
 )
-from legal.parser import parse_policy
-from tests.legal.redline_checks import assert_well_formed
 
 POLICY_MD = Path(__file__).resolve().parents[2] / "legal" / "content" / "privacy-policy.ru.md"
 
@@ -539,7 +540,7 @@ def test_reverse_of_one_word_change_swaps_marks():
 
 
 # ---------------------------------------------------------------------------
-# Heavy edit (the benchmark scenario) and speed guard
+# Heavy edit (the benchmark scenario)
 # ---------------------------------------------------------------------------
 
 
@@ -580,15 +581,3 @@ def test_full_policy_outputs_are_consistent(policy):
     new = renumber(_insert_after(new, "5.2", inserted))
     assert_diff_consistent(diff_versions(policy, new))
     assert_diff_consistent(diff_versions(new, policy))
-
-
-def test_speed_guard(policy):
-    """Generous guard against quadratic regressions (the bench measures ~ms)."""
-    new, _ = heavy_edit(policy)
-    diff_versions(policy, new)
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        diff_versions(policy, new)
-        timings.append(time.perf_counter() - start)
-    assert sorted(timings)[2] < 0.2

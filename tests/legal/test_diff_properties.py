@@ -28,14 +28,17 @@ from legal.diff import (
     BlockDiff,
     DocumentDiff,
     diff_versions,
+)
+from tests.legal.redline_checks import (
+    assert_well_formed,
     reconstruct_new,
     reconstruct_old,
+    squash,
     visible_text,
 )
-from tests.legal.redline_checks import assert_well_formed
 
+# Examples per property come from the hypothesis profile (100 by default, see conftest).
 SETTINGS = settings(
-    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -202,10 +205,6 @@ block = st.one_of(
 blocks = st.lists(block, max_size=6)
 
 
-def squash(text: str) -> str:
-    return "".join(text.split())
-
-
 def assert_block_reconstructs(b: BlockDiff) -> None:
     old_text = visible_text(b.old_html)
     new_text = visible_text(b.new_html)
@@ -327,7 +326,8 @@ def test_redline_of_rich_text_keeps_formatting(pair):
         assert formatting(reconstruct_new(b.new_side_html)) == formatting(b.new_html)
 
 
-@settings(SETTINGS, max_examples=50)  # each example diffs up to 7 clauses both ways
+# Half the profile's examples: each example diffs up to 7 clauses both ways.
+@settings(SETTINGS, max_examples=max(1, settings().max_examples // 2))
 @given(
     pairs=st.lists(st.one_of(rich_pair(), edited_pair()), max_size=5),
 )

@@ -81,5 +81,5 @@ def test_two_registrations_with_one_email_at_once_give_one_customer_and_a_clear_
     assert sorted(r.status_code for r in responses) == [200, 302]
     refused = next(r for r in responses if r.status_code == 200).content.decode()
     assert "same@example.kz" in refused
-    assert "уже зарегистрирован" in refused or "already registered" in refused
+    assert "Этот адрес электронной почты уже зарегистрирован." in refused
     assert Customer.objects.filter(user__email="same@example.kz").count() == 1

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from legal.notices import notices_send
+from legal.notices import notices_fan_out
 from tests.helpers import body_data, publish_version, replace_in_clause
 from tests.shop.shop_helpers import make_customer
 
@@ -49,11 +49,14 @@ def test_exports_neutralise_formulas(client, hostile):
     assert "'=HYPERLINK" in body
 
 
-def test_change_notice_email_escapes_the_name(policy, hostile):
+def test_change_notice_email_escapes_the_name(
+    policy, hostile, django_capture_on_commit_callbacks
+):
     data = body_data(policy)
     replace_in_clause(data, "1.8", "пользователь", "посетитель")
     publish_version(policy, data)
-    notices_send()
+    with django_capture_on_commit_callbacks(execute=True):
+        notices_fan_out()
     message = mail.outbox[0]
     assert SCRIPT not in message.alternatives[0][0]
     assert "&lt;script&gt;" in message.alternatives[0][0]

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.test import RequestFactory, override_settings
 
-from legal.models import ImmutableRecordError
+from core.append_only import ImmutableRecordError
 from shop import ledger
 from shop.http import client_ip, user_agent
 from shop.models import Acceptance

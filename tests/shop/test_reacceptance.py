@@ -61,6 +61,7 @@ def test_what_a_customer_needs_to_decide_stays_reachable(customer_client, materi
         "/ru/shop/account/",
         "/ru/shop/account/export/",
         "/ru/shop/account/close/",
+        "/ru/shop/password/change/",
         ACCEPT,
         "/static/css/site.css",
         "/admin/",

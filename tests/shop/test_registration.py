@@ -18,6 +18,10 @@ WRONG_PASSWORD = (
     "The e-mail address or password is wrong. Check them and try again; the password "
     "is case-sensitive."
 )
+VERSION_UNREADABLE = (
+    "The form did not say which version of the privacy policy you were shown. Please read the "
+    "version linked below and submit the form again."
+)
 BAD_PHONE = "Enter a Kazakhstan phone number, for example +7 701 123 45 67 or 8 (701) 123-45-67."
 
 
@@ -130,6 +134,19 @@ def test_a_policy_changed_while_filling_in_the_form_must_be_ticked_again(client,
     assert response.status_code == 200
     assert t(POLICY_CHANGED) in text_of(response)
     assert "checked" not in checkbox(response.content.decode())
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+@pytest.mark.parametrize("tampered", ["abc", "9" * 30, "1.5"])
+def test_a_tampered_policy_version_is_explained_and_nothing_is_saved(
+    client, policy, language, tampered
+):
+    data = registration_data(client)
+    data["policy_version"] = tampered
+    response = client.post(f"/{language}/shop/register/", data)
+    assert response.status_code == 200
+    assert t(VERSION_UNREADABLE, language) in text_of(response)
     assert not Customer.objects.exists()
 
 

@@ -2,18 +2,27 @@
 
 Creates the ru and kk locales, the site, both home pages, the legal section and the privacy
 policy — Russian imported verbatim from ``legal/content/privacy-policy.ru.md``, Kazakh applied
-through wagtail-localize from ``privacy-policy.kk.md`` — and publishes them.
+through wagtail-localize from ``privacy-policy.kk.md`` — and publishes them. Seeds the shop's
+products with their illustrations and translates them into Kazakh through wagtail-localize.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from wagtail.models import Locale, Page, Site
+from wagtail_localize.models import Translation
 
-from home.localize import get_translation, page_translate, po_from_mapping
+from home.localize import (
+    IncompleteTranslationError,
+    get_translation,
+    page_translate,
+    po_from_mapping,
+)
 from home.models import HomePage
 from home.roles import roles_apply_to_pages
 from legal import importing
 from legal.models import LegalDocumentPage, LegalIndexPage
+from shop.catalogue import SEED_PRODUCTS
+from shop.models import Product
 from shop.services import product_seed
 
 HOME = {
@@ -69,8 +78,7 @@ class Command(BaseCommand):
         self.policy(legal, kk)
         kk_legal = legal.get_translation(kk)
         roles_apply_to_pages(legal_sections=[legal, kk_legal], translated_sections=[kk_legal])
-        if created := product_seed():
-            self.stdout.write(f"Added {created} products to the shop's catalogue.")
+        self.products(kk)
         if demo_amendment:
             from legal.demo import demo_amendment_publish
 
@@ -156,3 +164,36 @@ class Command(BaseCommand):
             )
             page_translate(page=policy, locale=kk, po=po)
             self.stdout.write("Published the Kazakh translation of the privacy policy.")
+
+    def products(self, kk):
+        """Seed the products and give each a synced Kazakh translation in wagtail-localize.
+
+        The Kazakh texts are the seed's, or — for a product whose Kazakh row was made by the
+        migration that split the old name_ru/name_kk columns — that row's own, so editors
+        keep working on them in the translation editor.
+        """
+        if created := product_seed():
+            self.stdout.write(f"Added {len(created)} products to the shop's catalogue.")
+        seeds = {data["slug"]: data["texts"][kk.language_code] for data in SEED_PRODUCTS}
+        fields = ("name", "description", "image_alt")
+        for product in Product.objects.sources():
+            if Translation.objects.filter(
+                source__object_id=product.translation_key, target_locale=kk
+            ).exists():
+                continue
+            existing = product.get_translation_or_none(kk)
+            if existing is not None:
+                theirs = {field: getattr(existing, field) for field in fields}
+            elif product.slug in seeds:
+                theirs = seeds[product.slug]
+            else:
+                continue
+            mapping = {getattr(product, field): theirs[field] for field in fields}
+            try:
+                page_translate(
+                    page=product,
+                    locale=kk,
+                    po=po_from_mapping(get_translation(product, kk), mapping),
+                )
+            except IncompleteTranslationError as error:
+                self.stderr.write(f"{error} Translate it in the admin.")

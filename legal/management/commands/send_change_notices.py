@@ -1,21 +1,47 @@
-"""Send the change notices that are due; run it from the scheduler every few minutes."""
+"""Fan the due change notices out to the task workers; the scheduler runs it every few minutes."""
+
+import time
 
 from django.core.management.base import BaseCommand
 
-from legal.notices import NoticeProgress, notices_send
+from legal.notices import BATCH_SIZE, FanOut, NoticeProgress, notice_progress, notices_fan_out
 
 
 class Command(BaseCommand):
-    help = "E-mail every customer about each new version they have not been told about yet."
+    help = (
+        "Queue a change notice of the newest version for every customer who has not accepted "
+        "it or been told about it yet, in batches that any number of workers share."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=200)
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="Show a progress bar until every notice is sent or has failed.",
+        )
 
-    def handle(self, *args, batch_size, **options):
-        def progress(state: NoticeProgress):
-            filled = state.percent // 5
-            bar = "#" * filled + "-" * (20 - filled)
-            self.stdout.write(f"version {state.version.number}: [{bar}] {state.sent}/{state.total}")
+    def handle(self, *args, batch_size, wait, **options):
+        def queued(result: FanOut):
+            self.stdout.write(
+                f"version {result.version.number}: {result.due} customer(s) due, "
+                f"{result.batches} batch(es) queued"
+            )
 
-        sent = notices_send(batch_size=batch_size, on_progress=progress)
-        self.stdout.write(self.style.SUCCESS(f"Sent {sent} change notice(s)."))
+        results = notices_fan_out(batch_size=batch_size, on_queued=queued)
+        for result in results:
+            state = notice_progress(result.version)
+            self.stdout.write(self.bar(state))
+            while wait and (state.pending or state.due):
+                time.sleep(1)
+                state = notice_progress(result.version)
+                self.stdout.write(self.bar(state))
+        self.stdout.write(self.style.SUCCESS(f"Queued {sum(r.due for r in results)} notice(s)."))
+
+    @staticmethod
+    def bar(state: NoticeProgress) -> str:
+        filled = state.percent // 5
+        return (
+            f"version {state.version.number}: [{'#' * filled}{'-' * (20 - filled)}] "
+            f"{state.sent}/{state.total} sent, {state.pending} pending, {state.failed} failed"
+        )

@@ -1,0 +1,69 @@
+"""The outbox in the Wagtail admin: a read-only listing of every e-mail and how it went.
+
+Staff with ``outbox.view_outgoingmessage`` (Legal, Shop managers) see the status, the
+attempts and the mail server's last answer, and can open a message to read what was sent.
+Nothing is added, changed or deleted here: the outbox is a record of what the site sent.
+"""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .models import OutgoingMessage
+
+
+class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Only "view" is ever granted, even to superusers."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class OutgoingMessageViewSet(ModelViewSet):
+    model = OutgoingMessage
+    icon = "mail"
+    menu_label = _("Outgoing e-mail")
+    menu_order = 260
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        "subject",
+        "recipient",
+        Column("purpose", label=_("purpose"), accessor="get_purpose_display"),
+        Column("status", label=_("status"), accessor="get_status_display"),
+        "attempts",
+        DateColumn("created_at", label=_("queued at"), sort_key="created_at"),
+        DateColumn("sent_at", label=_("sent at"), sort_key="sent_at"),
+        "last_error",
+    ]
+    list_filter = ["status", "purpose", "language", "created_at"]
+    search_fields = ["recipient", "subject", "key"]
+    inspect_view_fields = [
+        "recipient",
+        "language",
+        "purpose",
+        "key",
+        "message_id",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "subject",
+        "text_body",
+    ]
+
+    def get_urlpatterns(self):
+        converter = self.pk_path_converter
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path(f"inspect/<{converter}:pk>/", self.inspect_view, name="inspect"),
+        ]
