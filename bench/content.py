@@ -31,7 +31,7 @@ django.setup()
 
 from wagtail.models import Locale  # noqa: E402
 
-from home.localize import get_translation, page_translate, po_from_mapping  # noqa: E402
+from core.localize import get_translation, page_translate, po_from_mapping  # noqa: E402
 from legal.models import DocumentVersion, LegalDocumentPage  # noqa: E402
 
 

@@ -31,6 +31,7 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export JETU_BENCH_STATIC_ROOT="$WORK/static" JETU_BENCH_CACHE_PREFIX="$PREFIX"
 export DJANGO_EMAIL_FILE_PATH="$WORK/mail" DJANGO_LOG_LEVEL=WARNING
+export CONSENT_LOG_SIGNING_KEY_FILE="$WORK/consent-log-key.pem"
 # JETU_FAULT_CACHE=database runs without Redis (the database cache); results then go to
 # bench/results/faults-no-redis.json instead of faults.json.
 unset REDIS_URL
@@ -67,6 +68,7 @@ trap 'exit 130' INT TERM
 echo "=== Database $DB"
 dropdb -h 127.0.0.1 -U postgres --if-exists --force "$DB"
 createdb -h 127.0.0.1 -U postgres "$DB"
+"$PY" manage.py consent_log_keygen "$CONSENT_LOG_SIGNING_KEY_FILE" >/dev/null
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py createcachetable
 "$PY" manage.py load_initial_data >/dev/null

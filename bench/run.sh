@@ -135,7 +135,11 @@ start_gunicorn cached "$PORT_C"
 "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log"
 PIDFILES+=("$WORK/nginx/nginx.pid")
 wait_http "$PORT_N" /healthz
-echo "gunicorn uncached :$PORT_U, cached :$PORT_C; nginx :$PORT_N (PURGE :$PORT_P)"
+# Front-cache purges after a publication are Wagtail tasks: a worker runs them, as in production.
+"$PY" manage.py db_worker --no-reload -v 0 > "$WORK/worker.log" 2>&1 &
+echo $! > "$WORK/worker.pid"
+PIDFILES+=("$WORK/worker.pid")
+echo "gunicorn uncached :$PORT_U, cached :$PORT_C; nginx :$PORT_N (PURGE :$PORT_P); a task worker"
 export JB_UNCACHED=$PORT_U JB_CACHED=$PORT_C JB_NGINX=$PORT_N JB_PURGE=$PORT_P
 export JB_PIDFILES="$WORK/uncached.pid:$WORK/cached.pid:$WORK/nginx/nginx.pid"
 rm -f bench/results/{http,purge,ledger,ledger-generate,export,export_sync,concurrency,verify,summary}.json

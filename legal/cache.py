@@ -26,6 +26,7 @@ publications purge the pages through ``wagtail.contrib.frontend_cache``.
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.conf import settings
@@ -41,6 +42,8 @@ CACHED_PREFIXES = tuple(f"/{code}/legal/" for code, _ in settings.LANGUAGES)
 KEY_PARAMETERS = {"mode": ("side",)}
 
 _last_mark: str | None = None
+# The mark read during the current request, so a request asks the database only once.
+_request_mark: ContextVar[dict | None] = ContextVar("legal_request_mark", default=None)
 
 
 def freshness_mark() -> str:
@@ -54,6 +57,9 @@ def freshness_mark() -> str:
         DatabaseError: the database cannot be reached.
     """
     global _last_mark
+    scope = _request_mark.get()
+    if scope is not None and "mark" in scope:
+        return scope["mark"]
     from wagtail.models import Page
 
     from .models import VersionText
@@ -69,6 +75,8 @@ def freshness_mark() -> str:
         row = cursor.fetchone()
     mark = hashlib.sha256(repr(tuple(str(value) for value in row)).encode()).hexdigest()[:16]
     _last_mark = mark
+    if scope is not None:
+        scope["mark"] = mark
     return mark
 
 
@@ -128,6 +136,13 @@ class LegalPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _request_mark.set({})
+        try:
+            return self._respond(request)
+        finally:
+            _request_mark.reset(token)
+
+    def _respond(self, request):
         if not is_cacheable_request(request):
             response = self.get_response(request)
             if hasattr(response, "legal_cache_timeout"):

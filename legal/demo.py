@@ -8,7 +8,7 @@ import copy
 
 from wagtail.models import Locale
 
-from home.localize import get_translation, page_translate, po_from_mapping
+from core.localize import get_translation, page_translate, po_from_mapping
 
 from .models import DocumentVersion, LegalDocumentPage
 

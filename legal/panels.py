@@ -1,17 +1,15 @@
-"""The Wagtail dashboard panel for legal documents: what is in force, what is coming,
-how far the translation and the customers' acceptances have got."""
+"""The Wagtail dashboard panel for legal documents: what is in force, what is coming, how far
+the translations have got. (What the customers did about it is the shop's panel.)"""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count
 from django.urls import reverse
 from wagtail.admin.ui.components import Component
 from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
 from .models import LegalDocumentPage
-from .notices import announceable_versions, notice_progress
 from .selectors import UPCOMING, document_state
 
 
@@ -22,24 +20,14 @@ class LegalDashboardPanel(Component):
 
     def __init__(self, request, *, full: bool = True):
         self.request = request
-        # Editors see where the texts stand; customers' figures are for Legal only.
+        # Editors see where the texts stand; links to versions and comparisons are for Legal.
         self.full = full
 
     def get_context_data(self, parent_context=None):
-        from shop.models import Acceptance, Customer
-
         documents = []
-        customers = Customer.objects.filter(anonymised_at__isnull=True).count()
         for page in LegalDocumentPage.objects.filter(locale=Locale.get_default()).order_by("path"):
             state = document_state(page)
             in_force = state.in_force
-            accepted = (
-                Acceptance.objects.filter(version_id=in_force.pk).aggregate(
-                    n=Count("customer", distinct=True)
-                )["n"]
-                if in_force
-                else 0
-            )
             upcoming = state.upcoming[0] if state.upcoming else None
             documents.append(
                 {
@@ -48,15 +36,6 @@ class LegalDashboardPanel(Component):
                     "upcoming": upcoming,
                     "upcoming_is_pending": upcoming is not None and upcoming.status != UPCOMING,
                     "translations": self.translation_status(page, state),
-                    "accepted": accepted,
-                    "customers": customers,
-                    "accepted_percent": round(100 * accepted / customers) if customers else 0,
-                    "notices": [
-                        notice_progress(version)
-                        for version in announceable_versions()
-                        .filter(document_id=page.pk)
-                        .order_by("-number")[:3]
-                    ],
                     "draft_languages": settings.LANGUAGES,
                 }
             )

@@ -56,9 +56,14 @@ REFUSALS = {
 
 
 def is_record_page(page: Page) -> bool:
-    """A legal section or legal document page, in any language."""
+    """A legal section or legal document page, in any language.
+
+    The translation editor asks about snippets too (products); those are never legal pages.
+    """
     from .models import LegalDocumentPage, LegalIndexPage
 
+    if not isinstance(page, Page):
+        return False
     return issubclass(page.specific_class or Page, (LegalIndexPage, LegalDocumentPage))
 
 

@@ -8,6 +8,7 @@ Nothing is added, changed or deleted here: the outbox is a record of what the si
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -24,8 +25,22 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+class OutgoingMessageInspectView(generic.InspectView):
+    """Shows a message's text, except one queued with ``erase_when_sent``.
+
+    Those carry secrets (a password-reset or confirmation link) or the data of someone whose
+    data are being erased: staff see that it went and how, never what it said.
+    """
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if self.object.erase_when_sent:
+            self.fields = [name for name in self.fields if name != "text_body"]
+
+
 class OutgoingMessageViewSet(ModelViewSet):
     model = OutgoingMessage
+    inspect_view_class = OutgoingMessageInspectView
     icon = "mail"
     menu_label = _("Outgoing e-mail")
     menu_order = 260
@@ -57,6 +72,7 @@ class OutgoingMessageViewSet(ModelViewSet):
         "sent_at",
         "last_error",
         "subject",
+        "erase_when_sent",
         "text_body",
     ]
 

@@ -220,7 +220,12 @@ def _enqueue(message_ids: list[int], *, priority: int = 0, run_after=None) -> No
     """Hand the messages to the task backend in batches of ``SEND_BATCH``."""
     from .tasks import outbox_send
 
-    task = outbox_send.using(priority=priority, run_after=run_after)
+    backend = outbox_send.get_backend()
+    # Priority and deferral are hints: a backend without them still sends, in queue order.
+    task = outbox_send.using(
+        priority=priority if backend.supports_priority else None,
+        run_after=run_after if backend.supports_defer else None,
+    )
     for start in range(0, len(message_ids), SEND_BATCH):
         task.enqueue(message_ids[start : start + SEND_BATCH])
 
@@ -264,7 +269,9 @@ def messages_deliver(*, message_ids: Iterable[int]) -> Delivery:
                 report.skipped += 1
                 continue
             if connection is None:
+                # Opened here so that every message of the task goes over one connection.
                 connection = get_connection(timeout=SMTP_TIMEOUT)
+                connection.open()
             try:
                 connection.send_messages([_email_message(message, connection)])
             except Exception as error:  # every failure is recorded; none escapes unrecorded

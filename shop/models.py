@@ -90,6 +90,20 @@ class Language(models.TextChoices):
     KK = "kk", "Қазақша"
 
 
+class CustomerQuerySet(models.QuerySet):
+    def active(self):
+        """Customers who can still shop: not anonymised, log-in enabled.
+
+        The one definition behind the dashboard's acceptance figure, the change notices and
+        the reports.
+        """
+        return self.filter(anonymised_at__isnull=True, user__is_active=True)
+
+    def inactive(self):
+        """The complement of ``active()``: closed (anonymised) or deactivated accounts."""
+        return self.filter(models.Q(anonymised_at__isnull=False) | models.Q(user__is_active=False))
+
+
 class Customer(models.Model):
     """A shopper's personal data, as listed in clause 2.2 of the privacy policy.
 
@@ -123,6 +137,8 @@ class Customer(models.Model):
     # in a period (Law No. 94-V requires notifying the people concerned).
     updated_at = models.DateTimeField(_("personal data changed at"), auto_now=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("customer")
@@ -376,3 +392,44 @@ class Acceptance(AppendOnlyModel):
     def hashed_fields(self) -> dict:
         """The values ``shop.ledger`` hashes, exactly as stored."""
         return {name: getattr(self, name) for name in ledger.HASHED_FIELDS}
+
+
+class ChangeNotice(AppendOnlyModel):
+    """The record that one customer is told about one version, with the e-mail that tells them.
+
+    Written in the same transaction as its outbox message (``shop.notices``), so a notice
+    exists if and only if its e-mail is queued; the message's status says whether it went.
+    Unique per (version, customer): nobody is told about the same version twice.
+    """
+
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, related_name="notices", verbose_name=_("version")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="change_notices",
+        verbose_name=_("customer"),
+    )
+    language = models.CharField(_("language"), max_length=8)
+    created_at = models.DateTimeField(_("recorded at"))
+    message = models.OneToOneField(
+        "outbox.OutgoingMessage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("e-mail"),
+        help_text=_("Empty for notices sent before e-mail went through the outbox."),
+    )
+
+    class Meta:
+        verbose_name = _("change notice")
+        verbose_name_plural = _("change notices")
+        constraints = [
+            # Named from when notices lived in the legal app; the database keeps the name.
+            models.UniqueConstraint(fields=["version", "customer"], name="legal_notice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.version} → {self.customer_id}"

@@ -370,18 +370,13 @@ def cart_summary(cart: Cart, language: str) -> CartSummary:
 # Admin reports
 
 
-def active_customers() -> QuerySet[Customer]:
-    """Customers who can still shop (not anonymised, log-in enabled)."""
-    return Customer.objects.filter(anonymised_at__isnull=True, user__is_active=True)
-
-
 def version_acceptance_counts() -> QuerySet[DocumentVersion]:
     """Every version of the policy with how many customers accepted it and how many not yet.
 
     ``accepted_count`` counts every acceptance of the version; ``not_yet_count`` counts the
     active customers who have not accepted it (for superseded versions that is history).
 
-    Perf (issue #9, bench/ledger.py: 2.8 s on 1,000,000 acceptances, goal < 200 ms): the
+    Fast at scale (bench/ledger.py: 2.8 s on 1,000,000 acceptances before, goal < 200 ms): the
     ledger is never joined to customers and users. Acceptances are counted per version with
     one pass over the version index (one acceptance per customer and version, so rows are
     customers); the acceptances of the few inactive customers (closed or deactivated
@@ -390,11 +385,11 @@ def version_acceptance_counts() -> QuerySet[DocumentVersion]:
     """
     total = Customer.objects.count()
     inactive = list(
-        Customer.objects.filter(Q(anonymised_at__isnull=False) | Q(user__is_active=False))
+        Customer.objects.inactive()
         .order_by()
         .values_list("pk", flat=True)
     )
-    active = total - len(inactive)  # the complement of active_customers()
+    active = total - len(inactive)
     accepted = dict(Acceptance.objects.order_by().values_list("version_id").annotate(n=Count("*")))
     accepted_inactive = dict(
         Acceptance.objects.filter(customer_id__in=inactive)

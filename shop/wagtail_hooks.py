@@ -106,3 +106,12 @@ def register_touched_customers_menu_item():
         icon_name="warning",
         order=902,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_consent_panel(request, panels):
+    """Who accepted the version in force, and the notices: for those who read the ledger."""
+    from .panels import ConsentDashboardPanel
+
+    if request.user.has_perm("shop.view_acceptance"):
+        panels.append(ConsentDashboardPanel())

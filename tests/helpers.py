@@ -10,7 +10,7 @@ from django.test import TestCase
 from wagtail.models import Locale
 from wagtail_localize.models import StringTranslation
 
-from home.localize import get_translation, page_translate
+from core.localize import get_translation, page_translate
 from legal.models import DocumentVersion, LegalDocumentPage
 
 

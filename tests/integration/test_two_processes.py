@@ -81,6 +81,7 @@ def site(database_url, tmp_path):
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_EMAIL_FILE_PATH=str(tmp_path / "mail"),
+        CONSENT_LOG_SIGNING_KEY_FILE=str(tmp_path / "consent-log-key.pem"),
         PYTHONPATH=str(ROOT),
     )
 
@@ -89,6 +90,7 @@ def site(database_url, tmp_path):
             [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=300
         )
 
+    manage("consent_log_keygen", env["CONSENT_LOG_SIGNING_KEY_FILE"])
     manage("migrate", "--noinput", "--verbosity", "0")
     manage("createcachetable")
     manage("load_initial_data", "--verbosity", "0")

@@ -59,9 +59,7 @@ def test_page_header_offers_versions_and_comparison(admin_client, policy):
 def test_deleting_a_document_with_versions_is_refused_with_a_message(admin_client, policy):
     response = admin_client.post(f"/admin/pages/{policy.pk}/delete/", follow=True)
     assert LegalDocumentPage.objects.filter(pk=policy.pk).exists()
-    assert "поэтому его нельзя удалить. Вместо этого опубликуйте новую версию." in (
-        response.content.decode()
-    )
+    assert "Её нельзя удалить — опубликуйте новую версию." in response.content.decode()
 
 
 def test_users_without_permission_cannot_see_versions(client, policy):

@@ -127,7 +127,7 @@ def test_kazakh_source_mirrors_the_russian_structure():
 def test_imported_rich_text_keeps_bold_and_links(client):
     markup = client.get("/ru/legal/privacy/").content.decode()
     assert "<b>ТОО «Коллекторское агентство «Jetu»</b>" in markup
-    assert '<a href="http://www.jetu.kz">http://www.jetu.kz</a>' in markup
+    assert '<a class="bare-url" href="http://www.jetu.kz">http://www.jetu.kz</a>' in markup
 
 
 def test_list_clauses_render_as_list_items_and_paragraph_clauses_do_not(client):

@@ -14,7 +14,7 @@ import time_machine
 from django.core import mail
 from django.utils import translation
 
-from legal.notices import notices_fan_out
+from shop.notices import notices_fan_out
 from tests.helpers import body_data, publish_version, replace_in_clause
 from tests.shop.shop_helpers import make_customer, text_of
 

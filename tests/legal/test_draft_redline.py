@@ -7,7 +7,7 @@ from wagtail.models import Locale
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 from wagtail_localize.models import StringTranslation
 
-from home.localize import get_translation
+from core.localize import get_translation
 from legal.models import LegalDocumentPage
 from tests.helpers import publish_source
 from tests.legal.test_admin_editing import form_items

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 from wagtail.models import Locale
 
-from home.localize import get_translation
+from core.localize import get_translation
 from legal.models import DocumentVersion, LegalDocumentPage
 from legal.services import PublicationError
 from tests.helpers import publish_source, publish_version

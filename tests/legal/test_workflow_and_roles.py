@@ -7,9 +7,10 @@ from django.core import mail
 from django.core.management import call_command
 from wagtail.models import Workflow
 
-from legal.models import ChangeNotice, DocumentVersion, LegalDocumentPage
-from legal.notices import notices_fan_out
+from legal.models import DocumentVersion, LegalDocumentPage
 from outbox.models import OutgoingMessage, Purpose
+from shop.models import ChangeNotice
+from shop.notices import notices_fan_out
 from tests.helpers import body_data, publish_version, replace_in_clause
 from tests.shop.shop_helpers import make_customer
 
@@ -147,17 +148,32 @@ def test_customers_reach_no_admin_area(client, policy):
         assert response["Location"].startswith("/admin/login/"), url
 
 
-def test_dashboard_panel_shows_versions_translation_and_acceptance_bar(client, lawyer, policy):
+def panel_of(content: str, name: str) -> str:
+    return content.split(f'aria-labelledby="{name}-dashboard-')[1].split("</section>")[0]
+
+
+def test_dashboard_panels_show_translation_and_acceptance_bar(client, lawyer, policy):
     make_customer(email="one@example.kz")
     make_customer(email="two@example.kz", language="kk")
     client.force_login(lawyer)
     content = client.get("/admin/").content.decode()
-    panel = content.split('class="panel summary nice-padding legal-dashboard"')[1].split(
-        "</section>"
-    )[0]
-    assert "<meter" in panel and 'value="2"' in panel
-    assert "покупателей: 2 из 2 (100%)" in panel
-    assert "переведено 100%" in panel
+    assert "переведено 100%" in panel_of(content, "legal")
+    consent = panel_of(content, "consent")
+    assert "<meter" in consent and 'value="2"' in consent
+    assert "покупателей: 2 из 2 (100%)" in consent
+
+
+def test_closed_accounts_never_push_the_acceptance_figure_past_100_percent(
+    client, lawyer, policy
+):
+    from shop.services import customer_anonymise
+
+    make_customer(email="stays@example.kz")
+    for n in range(2):
+        customer_anonymise(customer=make_customer(email=f"left{n}@example.kz"))
+    client.force_login(lawyer)
+    consent = panel_of(client.get("/admin/").content.decode(), "consent")
+    assert "покупателей: 1 из 1 (100%)" in consent
 
 
 def test_notices_go_once_to_every_customer_in_their_language(
@@ -188,7 +204,7 @@ def test_a_crash_mid_batch_neither_repeats_nor_skips_anyone(
 ):
     customers = [make_customer(email=f"c{i}@example.kz") for i in range(7)]
     publish_version(policy, changed_body(policy))
-    from legal import notices
+    from shop import notices
 
     real_email = notices.notice_email
     calls = {"n": 0}

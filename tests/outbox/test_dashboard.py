@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from legal.notices import notices_fan_out
+from shop.notices import notices_fan_out
 from tests.helpers import body_data, publish_version, replace_in_clause
 from tests.shop.shop_helpers import make_customer
 
@@ -36,7 +36,7 @@ def test_notices_per_version_and_the_last_run_of_periodic_jobs(
     client.force_login(lawyer)
 
     content = client.get("/admin/").content.decode()
-    notices = panel(content, "legal-dashboard")
+    notices = panel(content, "consent-dashboard")
     assert "ожидают отправки: 2, не отправлено: 0, ещё не в очереди: 0" in notices
     work = panel(content, "background-work")
     assert "send_change_notices" in work and "последний запуск" in work

@@ -127,3 +127,31 @@ def test_shop_managers_and_legal_see_failures_editors_do_not(client):
             inspect = client.get(f"/admin/outbox/inspect/{message.pk}/")
             assert inspect.status_code == 200
             assert client.get(f"/admin/outbox/edit/{message.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_never_read_a_message_that_carries_a_secret(client):
+    secret = OutgoingMessage.objects.create(
+        recipient="dana@example.kz",
+        language="ru",
+        purpose=Purpose.PASSWORD_RESET,
+        key="user:1:reset:1",
+        message_id="<reset@jetu.kz>",
+        subject="Сброс пароля",
+        text_body="https://www.jetu.kz/ru/shop/reset/secret-token/",
+        erase_when_sent=True,
+    )
+    notice = OutgoingMessage.objects.create(
+        recipient="dana@example.kz",
+        language="ru",
+        purpose=Purpose.CHANGE_NOTICE,
+        key="customer:1:version:2",
+        message_id="<notice@jetu.kz>",
+        subject="Политика: версия 2",
+        text_body="Мы опубликовали версию 2.",
+    )
+    client.force_login(get_user_model().objects.create_superuser(email="s@jetu.kz", password="x"))
+    hidden = client.get(f"/admin/outbox/inspect/{secret.pk}/").content.decode()
+    assert "Сброс пароля" in hidden and "secret-token" not in hidden
+    shown = client.get(f"/admin/outbox/inspect/{notice.pk}/").content.decode()
+    assert "Мы опубликовали версию 2." in shown

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from legal.notices import notices_fan_out
+from shop.notices import notices_fan_out
 from tests.helpers import body_data, publish_version, replace_in_clause
 from tests.shop.shop_helpers import make_customer
 

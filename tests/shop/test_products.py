@@ -20,7 +20,7 @@ LANGUAGES = ("ru", "kk")
 
 
 class _Images(HTMLParser):
-    """Every <img> of a page, with its attributes, and the link each product card leads to."""
+    """Every product <img> of a page, with its attributes, and where each product card leads."""
 
     def __init__(self):
         super().__init__()
@@ -29,7 +29,7 @@ class _Images(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "img":
+        if tag == "img" and "product-image" in (attrs.get("class") or "").split():
             self.images.append(attrs)
         elif tag == "a" and "product-card__link" in (attrs.get("class") or ""):
             self.links.append(attrs["href"])

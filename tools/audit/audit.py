@@ -73,6 +73,7 @@ def serve(work: Path, env: dict) -> tuple[subprocess.Popen, str]:
     def manage(*args):
         subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 
+    manage("consent_log_keygen", env["CONSENT_LOG_SIGNING_KEY_FILE"])
     manage("migrate", "--noinput", "-v", "0")
     manage("createcachetable")
     manage("load_initial_data", "-v", "0")
@@ -159,6 +160,7 @@ def main() -> int:
         DJANGO_SECURE_SSL_REDIRECT="0",
         JETU_BENCH_STATIC_ROOT=str(work / "static"),
         DJANGO_EMAIL_FILE_PATH=str(work / "mail"),
+        CONSENT_LOG_SIGNING_KEY_FILE=str(work / "consent-log-key.pem"),
     )
     server, base = serve(work, env)
     rows = []

@@ -8,10 +8,10 @@ products with their illustrations and translates them into Kazakh through wagtai
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtail_localize.models import Translation
 
-from home.localize import (
+from core.localize import (
     IncompleteTranslationError,
     get_translation,
     page_translate,
@@ -172,6 +172,10 @@ class Command(BaseCommand):
         migration that split the old name_ru/name_kk columns — that row's own, so editors
         keep working on them in the translation editor.
         """
+        if Collection.get_first_root_node() is None:
+            # Wagtail's migrations create the images' root collection; an emptied database
+            # (tests' flush) has none, and no image can be saved without it.
+            Collection.add_root(name="Root")
         if created := product_seed():
             self.stdout.write(f"Added {len(created)} products to the shop's catalogue.")
         seeds = {data["slug"]: data["texts"][kk.language_code] for data in SEED_PRODUCTS}

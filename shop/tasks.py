@@ -1,4 +1,4 @@
-"""Background tasks of the legal app (run by ``manage.py db_worker``)."""
+"""Background tasks of the shop (run by ``manage.py db_worker``)."""
 
 from django_tasks import task
 
@@ -7,7 +7,7 @@ from . import notices
 
 @task()
 def notices_prepare(version_pk: int, first_pk: int, last_pk: int) -> int:
-    """Record and queue the change notices of one batch of customers (see ``legal.notices``)."""
+    """Record and queue the change notices of one batch of customers (see ``shop.notices``)."""
     return notices.notices_prepare_batch(version_pk=version_pk, first_pk=first_pk, last_pk=last_pk)
 
 

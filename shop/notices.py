@@ -27,12 +27,13 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from legal.models import DocumentVersion, LegalDocumentPage, VersionText
 from outbox.models import OutgoingMessage, Purpose
 from outbox.services import Email, email_render, job_run, messages_queue
 
-from .models import ChangeNotice, DocumentVersion, LegalDocumentPage, VersionText
+from .models import Acceptance, ChangeNotice, Customer
 
-logger = logging.getLogger("jetu.legal")
+logger = logging.getLogger("jetu.shop")
 
 BATCH_SIZE = 500
 FAN_OUT_EVERY = timedelta(minutes=5)  # how often the scheduler runs send_change_notices
@@ -81,9 +82,7 @@ def newest_announceable(document_pk: int) -> DocumentVersion | None:
 
 def recipients(version: DocumentVersion):
     """Customers who must hear about ``version``: active, not accepted it, not told yet."""
-    from shop.models import Customer
-
-    return Customer.objects.filter(anonymised_at__isnull=True, user__is_active=True).exclude(
+    return Customer.objects.active().exclude(
         pk__in=ChangeNotice.objects.filter(version=version).values("customer_id")
     ).exclude(pk__in=version.acceptances.values("customer_id"))
 
@@ -189,8 +188,6 @@ def notices_prepare_batch(*, version_pk: int, first_pk: int, last_pk: int) -> in
     if not customers:
         return 0
     sources = _sources(version)
-    from shop.models import Acceptance
-
     last_accepted = dict(
         Acceptance.objects.filter(
             customer__in=customers, version__document_id=version.document_id
@@ -248,7 +245,8 @@ def notice_email(*, customer, sources: _Sources, language: str, last_accepted: i
     version = sources.version
     page = sources.pages[language]
     base = settings.SITE_URL.rstrip("/") + page.url
-    since = last_accepted or 0
+    # Version 1 is where the document began, not a change to it.
+    since = last_accepted or 1
     changes = []
     previous = since
     for item in sources.versions:
@@ -260,11 +258,7 @@ def notice_email(*, customer, sources: _Sources, language: str, last_accepted: i
                 "number": item.number,
                 "effective_from": item.effective_from,
                 "summary": text.change_summary,
-                "compare_url": (
-                    base + page.reverse_subpage("compare", args=[previous, item.number])
-                    if previous
-                    else ""
-                ),
+                "compare_url": base + page.reverse_subpage("compare", args=[previous, item.number]),
                 "compared_with": previous,
             }
         )

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from legal.notices import BATCH_SIZE, FanOut, NoticeProgress, notice_progress, notices_fan_out
+from shop.notices import BATCH_SIZE, FanOut, NoticeProgress, notice_progress, notices_fan_out
 
 
 class Command(BaseCommand):

@@ -10,10 +10,10 @@ from django.test import override_settings
 from django.utils import formats, translation
 from django_tasks_db.models import DBTaskResult
 
-from legal.models import ChangeNotice, LegalDocumentPage
-from legal.notices import notices_fan_out
+from legal.models import LegalDocumentPage
 from outbox.models import OutgoingMessage
-from shop.models import Acceptance
+from shop.models import Acceptance, ChangeNotice
+from shop.notices import notices_fan_out
 from shop.services import acceptance_record
 from tests.helpers import body_data, publish_version, replace_in_clause
 from tests.shop.shop_helpers import make_customer
@@ -125,7 +125,7 @@ def test_dates_are_in_the_customer_language_and_never_followed_by_a_full_stop(po
     assert "(дата вступления в силу: 5 марта 2031 г.)" in ru_body
     with translation.override("kk"):
         kk_date = formats.date_format(effective.astimezone(ALMATY), "DATE_FORMAT")
-    assert f"Күшіне енетін күні: {kk_date}\n" in kk_body
+    assert f"Күшіне ену күні: {kk_date}\n" in kk_body
     for body in (ru_body, kk_body):
         assert ".." not in body
 
@@ -146,7 +146,7 @@ def test_two_workers_share_the_batches_and_each_customer_is_told_once(committed_
     call_command("db_worker", *common, "--worker-id", "two", verbosity=0)
     prepared_by = {
         worker
-        for row in DBTaskResult.objects.filter(task_path="legal.tasks.notices_prepare")
+        for row in DBTaskResult.objects.filter(task_path="shop.tasks.notices_prepare")
         for worker in row.worker_ids
     }
     assert prepared_by == {"one", "two"}
