@@ -53,7 +53,9 @@ class VersionInfo:
     status: str = PENDING_TRANSLATION
 
     def summary(self, language: str) -> str:
-        return self.summaries.get(language) or self.summaries.get(settings.LANGUAGE_CODE, "")
+        """The summary of changes in ``language``; empty until that language's text exists
+        (a pending version's Russian summary never stands in on a Kazakh page)."""
+        return self.summaries.get(language, "")
 
     @property
     def is_in_force(self) -> bool:

@@ -24,6 +24,9 @@ class ConsentStatus:
     kind: str
     in_force: VersionInfo | None = None
     last_accepted: VersionInfo | None = None
+    # Every version published since the one last accepted, up to the one in force, oldest
+    # first: the customer has been told about none of them yet.
+    changes: tuple[VersionInfo, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -50,6 +53,6 @@ def consent_status(state: DocumentState, accepted_version_pks: set[int]) -> Cons
         return ConsentStatus(NONE, in_force, last)
     if last is None:
         return ConsentStatus(REQUIRED, in_force, None)
-    changes = [v for v in state.versions if last.number < v.number <= in_force.number]
+    changes = tuple(v for v in state.versions if last.number < v.number <= in_force.number)
     kind = REQUIRED if any(v.material for v in changes) else NOTICE
-    return ConsentStatus(kind, in_force, last)
+    return ConsentStatus(kind, in_force, last, changes)

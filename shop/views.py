@@ -540,9 +540,23 @@ def policy_accept(request, customer):
         compare_url = selectors.policy_compare_url(
             policy.page, request, status.last_accepted.number, in_force.number
         )
+    # Each change since the accepted version, with its own redline against the one before.
+    changes = [
+        {
+            "version": version,
+            "summary": version.summary(policy.language),
+            "compare_url": selectors.policy_compare_url(
+                policy.page, request, previous.number, version.number
+            ),
+        }
+        for previous, version in zip(
+            (status.last_accepted, *status.changes), status.changes, strict=False
+        )
+    ]
     context = {
         "status": status,
         "summary": in_force.summary(policy.language),
+        "changes": changes,
         "compare_url": compare_url,
         "next": done,
         "close_url": reverse("shop:account_close"),

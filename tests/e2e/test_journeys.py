@@ -351,6 +351,16 @@ def test_editor_changes_the_policy_and_legal_approves_it(site, open_page, shot):
     awaiting = approver.get_by_role("region", name=t("ru", "Awaiting your review"))
     expect(awaiting).to_contain_text(ru_page.title)
     shot(approver, "c-04-legal-sees-change-awaiting-review")
+    # Before approving, Legal reads the draft as a redline against the version in force:
+    # the changed 5.5 and the new 5.11, nothing else.
+    approver.goto(site(f"/admin/pages/{ru_page.pk}/edit/"))
+    approver.get_by_role("button", name=t("ru", "Actions")).first.click()
+    approver.get_by_role("link", name=t("ru", "Changes in the draft")).click()
+    changed = approver.locator("section.diff-block")
+    expect(changed).to_have_count(2)
+    expect(changed.nth(0)).to_have_attribute("id", f"p-{CHANGED_CLAUSE}")
+    expect(changed.nth(1)).to_have_attribute("id", f"p-{NEW_CLAUSE}")
+    shot(approver, "c-04b-legal-reads-the-draft-redline", doc=True)
     approver.goto(site(f"/admin/pages/{ru_page.pk}/edit/"))
     approver.get_by_role("button", name=t("ru", "More actions")).click()
     approver.get_by_role("button", name=exactly(t("ru", "Approve"))).click()
