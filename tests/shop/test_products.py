@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.html import escape
+from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
 from shop.catalogue import SEED_PRODUCTS, product_texts_by_language
@@ -227,3 +229,11 @@ def test_the_migration_turns_old_products_into_translated_rows_keeping_their_ids
     finally:
         _migrate(MigrationExecutor(connection), latest)
         call_command("load_initial_data", verbosity=0)
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_a_product_page_has_one_description_its_own(client, products, language):
+    product = products[0].get_translation(Locale.objects.get(language_code=language))
+    html = client.get(f"/{language}/shop/products/{product.slug}/").content.decode()
+    descriptions = re.findall(r'<meta name="description" content="([^"]*)"', html)
+    assert descriptions == [escape(product.description)]
