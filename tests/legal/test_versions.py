@@ -297,6 +297,9 @@ def test_two_concurrent_publications_get_v2_and_v3(committed_content):
         try:
             page = LegalDocumentPage.objects.get(pk=policy.pk)
             page.body = changed_body(page, "пользователь", word)
+            # Each publication states what it changes and whether that is material.
+            page.change_summary = f"«пользователь» заменено словом «{word}»."
+            page.material = False
             revision = page.save_revision()
             barrier.wait(timeout=10)
             revision.publish()
