@@ -1,4 +1,4 @@
-"""The consent transparency log at a million leaves (issue #16's performance goals).
+"""The consent transparency log at a million leaves.
 
     python bench/bench_merkle.py       # in the bench database, after bench/ledger.py generate
 

@@ -1,4 +1,4 @@
-"""200 customers accept the policy at the same moment over HTTP (issue #9, part d).
+"""200 customers accept the policy at the same moment over HTTP.
 
 The customers are 200 of the generated ones who have not accepted the version in force (a
 material change), each with a real logged-in session (created in the session store) and a

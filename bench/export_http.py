@@ -1,4 +1,4 @@
-"""CSV export of the whole consent ledger over HTTP, as a logged-in superuser (issue #9, c).
+"""CSV export of the whole consent ledger over HTTP, as a logged-in superuser.
 
 Downloads /admin/reports/consent-ledger/?export=csv from a gunicorn, counting rows as they
 arrive and sampling the gunicorn workers' memory (RSS) every half second. The export must

@@ -1,4 +1,4 @@
-"""PostgreSQL stops under load and comes back (issue #10, item 2 "Faults"); the driver.
+"""PostgreSQL stops under load and comes back; the driver.
 
 Run by bench/fault_pg_restart.sh, which starts gunicorn (JF_PORT) against the database
 jetu_fault and always restarts PostgreSQL on exit. Phases:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue #10, item 2: PostgreSQL stops under load and comes back; the app must answer with its
+# PostgreSQL stops under load and comes back; the app must answer with its
 # own 503/500 pages meanwhile (never a traceback), recover without a gunicorn restart
 # (CONN_HEALTH_CHECKS), and leave no half-written row. Writes bench/results/faults.json.
 #

@@ -1,4 +1,4 @@
-"""HTTP benchmarks with wrk (issue #9, parts a and b); writes bench/results/http.json.
+"""HTTP benchmarks with wrk; writes bench/results/http.json.
 
 Run by bench/run.sh, which starts the servers and exports their ports:
 

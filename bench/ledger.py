@@ -1,4 +1,4 @@
-"""The consent ledger at scale: 100,000 customers, 1,000,000 acceptances (issue #9, part c).
+"""The consent ledger at scale: 100,000 customers, 1,000,000 acceptances.
 
     python bench/ledger.py generate    # fill the bench database (PostgreSQL only)
     python bench/ledger.py measure     # time the reads; writes bench/results/ledger.json

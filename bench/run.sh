@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench` — issue #9: every benchmark side by side in one run, on loopback only.
+# `make bench`: every benchmark side by side in one run, on loopback only.
 #
 #   1. a fresh PostgreSQL database jetu_bench: migrate, initial content, demo v2, v3…v10
 #   2. collectstatic (into a temp dir), the policy page's HTML as a static file, bare pages

@@ -27,7 +27,7 @@ PENDING_TRANSLATION = "pending_translation"
 def policy_page_for_language(language: str) -> LegalDocumentPage | None:
     """The live privacy policy page in ``language``, or the Russian one if that is missing."""
     # The working text (body) is not needed by any caller; skipping it saves decoding both
-    # languages' StreamField JSON on every page that links the policy (perf, issue #9).
+    # languages' StreamField JSON on every page that links the policy.
     pages = (
         LegalDocumentPage.objects.live()
         .filter(slug=POLICY_SLUG)

@@ -317,7 +317,7 @@ class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
         )
         return super().get_queryset()
 
-    # Perf (issue #9, bench/ledger.py): exporting 1,000,000 records loaded them all before the
+    # Streamed (bench/ledger.py): exporting 1,000,000 records loaded them all before the
     # first byte (6 GB of RAM, 90 s): the listing's context takes len() of the unpaginated
     # queryset and the CSV writer iterates a queryset that caches every row. An export now
     # skips the listing's context and reads the ledger through a server-side cursor, 2,000

@@ -1,4 +1,4 @@
-"""Issue #8: what customers, editors and Legal do in the browser, step by step.
+"""What customers, editors and Legal do in the browser, step by step.
 
 Each journey is one test that starts from the initial content; a journey that needs an
 earlier one's outcome (a registered customer, a published version 2) sets it up with the

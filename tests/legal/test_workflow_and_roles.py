@@ -1,4 +1,4 @@
-"""Roles, the Legal approval workflow, the dashboard panel and change notices (issue 7)."""
+"""Roles, the Legal approval workflow, the dashboard panel and change notices."""
 
 import pytest
 from django.contrib.auth import get_user_model
