@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= jetu_cms.settings.dev
 
-.PHONY: run test setup install lint migrations-check messages bench demo audit clean
+.PHONY: run test setup install pdf-libs lint migrations-check messages bench demo audit clean
 
 # One task worker runs beside the development server (e-mails appear in this terminal) and
 # stops with it, on Ctrl-C as on any other exit (docs/background-work.md).
@@ -38,7 +38,11 @@ node_modules: $(wildcard package.json package-lock.json)
 		echo "npm not found (or no package.json): accessibility checks will be skipped."; \
 	fi
 
-setup: install
+# WeasyPrint's system libraries (Pango): installed from Debian when missing and run as root.
+pdf-libs: install
+	@bash tools/pdf-libs.sh $(PY)
+
+setup: install pdf-libs
 	@$(PY) manage.py compile_catalogues --verbosity 0
 	@$(PY) manage.py migrate --noinput --verbosity 0
 	@$(PY) manage.py createcachetable

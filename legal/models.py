@@ -193,6 +193,12 @@ class LegalDocumentPage(RoutablePageMixin, Page):
 
         return views.version_json(request, self, int(number))
 
+    @re_path(r"^versions/(?P<number>[0-9]{1,6})/pdf/$", name="version_pdf")
+    def version_pdf(self, request, number):
+        from . import views
+
+        return views.version_pdf(request, self, int(number))
+
     @re_path(r"^compare/(?P<a>[0-9]{1,6})/(?P<b>[0-9]{1,6})/$", name="compare")
     def compare(self, request, a, b):
         from . import views

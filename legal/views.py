@@ -5,10 +5,11 @@ Views stay thin: they ask ``legal.selectors`` for the document's state, pick the
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 
+from . import pdf
 from .cache import mark_cacheable
 from .comparison import comparison_context, draft_comparison_context
 from .models import VersionText
@@ -44,6 +45,7 @@ def _context(request, page, state: DocumentState, version: VersionInfo, **extra)
         "upcoming": upcoming if version is state.in_force else None,
         "archive_url": _url(page, request, "archive"),
         "version_url": _url(page, request, "version", version.number),
+        "pdf_url": _url(page, request, "version_pdf", version.number),
         "in_force_url": page.get_url(request),
     }
     if upcoming is not None:
@@ -90,6 +92,9 @@ def archive(request, page):
             "url": _url(page, request, "version", info.number)
             if language in info.languages
             else None,
+            "pdf_url": _url(page, request, "version_pdf", info.number)
+            if language in info.languages
+            else None,
         }
         for info in reversed(state.versions)
     ]
@@ -107,6 +112,21 @@ def archive(request, page):
     }
     response = TemplateResponse(request, "legal/version_list.html", context)
     return mark_cacheable(response, state.next_change_at)
+
+
+def version_pdf(request, page, number: int):
+    """Version ``number``'s text in this language as a PDF, exactly as it was published."""
+    state = document_state(page, cached=True)
+    info = state.get(number)
+    text = version_text(info, _language(page)) if info else None
+    if text is None:
+        raise Http404("No such version.")
+    response = HttpResponse(pdf.text_pdf(text), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf.text_pdf_filename(text)}"'
+    # The text is frozen: its PDF never changes (a new layout comes with a new PDF_FORMAT,
+    # which browsers pick up within the day).
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _version_json(request, page, info: VersionInfo) -> dict:
