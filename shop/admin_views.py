@@ -15,13 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, NumberColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, NumberColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.mixins import list_to_str
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.display import iso_time, language_name, local_time, yes_no
 from legal.models import DocumentVersion
 from legal.selectors import POLICY_SLUG
 
@@ -39,14 +41,44 @@ def neutralise_formula(value):
     return value
 
 
+def _both_formats(function):
+    return {"csv": function, "xlsx": function}
+
+
 class SafeSpreadsheetMixin:
-    """Spreadsheet export in which customer-typed text can never become a formula."""
+    """Spreadsheet export that Legal can hand on: readable in Excel, nothing runnable.
+
+    Customer-typed text can never become a formula; the CSV starts with a UTF-8 byte order
+    mark, without which Excel reads Cyrillic as mojibake; times are ISO 8601 in Almaty time
+    with their offset (not UTC without one); languages, channels and yes/no are words in the
+    staff's language, not codes.
+    """
+
+    custom_value_preprocess = {
+        datetime.datetime: _both_formats(iso_time),
+        bool: _both_formats(yes_no),
+        list: _both_formats(list_to_str),
+    }
+    custom_field_preprocess = {
+        "language": _both_formats(language_name),
+        "preferred_language": _both_formats(language_name),
+        "channel": _both_formats(lambda value: str(Acceptance.Channel(value).label)),
+    }
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         if export_format == self.FORMAT_CSV:
             return neutralise_formula(value)
         return value
+
+    def stream_csv(self, queryset):
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
 
 
 class LimitedPermissionPolicy(ModelPermissionPolicy):
@@ -68,6 +100,16 @@ class LimitedPermissionPolicy(ModelPermissionPolicy):
 
 # ---------------------------------------------------------------------------------------
 # Customers, orders, products
+
+
+class LocalTimeColumn(Column):
+    """An absolute time in Almaty with its offset ("01.12.2026 16:02:21 (UTC+05:00)").
+
+    Wagtail's ``DateColumn`` says "16 minutes ago", which a lawyer cannot quote.
+    """
+
+    def get_value(self, instance):
+        return local_time(super().get_value(instance))
 
 
 class SafeIndexView(SafeSpreadsheetMixin, generic.IndexView):
@@ -100,8 +142,8 @@ class CustomerViewSet(ReadOnlyModelViewSet):
         Column("email", label=_("E-mail"), accessor="user.email"),
         "phone",
         "preferred_language",
-        DateColumn("created_at", label=_("Registered at"), sort_key="created_at"),
-        DateColumn("anonymised_at", label=_("Anonymised at")),
+        LocalTimeColumn("created_at", label=_("Registered at"), sort_key="created_at"),
+        LocalTimeColumn("anonymised_at", label=_("Anonymised at")),
     ]
     list_filter = ["preferred_language", "created_at", "anonymised_at"]
     list_export = [
@@ -151,7 +193,7 @@ class OrderViewSet(ReadOnlyModelViewSet):
         "status",
         "delivery_method",
         NumberColumn("total", label=_("Total, ₸"), sort_key="total"),
-        DateColumn("created_at", label=_("Placed at"), sort_key="created_at"),
+        LocalTimeColumn("created_at", label=_("Placed at"), sort_key="created_at"),
         Column(
             "policy_version",
             label=_("Privacy policy version"),
@@ -248,6 +290,13 @@ def _version_choices():
 
 
 class AcceptanceFilterSet(WagtailFilterSet):
+    customer = django_filters.CharFilter(
+        label=_("Customer"),
+        method="filter_customer",
+        help_text=_(
+            "E-mail, phone or customer ID. A closed (anonymised) account is found by ID only."
+        ),
+    )
     version = django_filters.ChoiceFilter(
         label=_("Version"), choices=_version_choices, empty_label=_("All versions")
     )
@@ -263,7 +312,12 @@ class AcceptanceFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Acceptance
-        fields = ["version", "language", "channel", "accepted_at"]
+        fields = ["customer", "version", "language", "channel", "accepted_at"]
+
+    def filter_customer(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(customer__in=selectors.customers_matching(value))
 
 
 class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
@@ -279,10 +333,12 @@ class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
     index_results_url_name = "shop_consent_ledger_results"
     columns = [
         Column("pk", label="ID"),
-        DateColumn("accepted_at", label=_("Accepted at")),
-        Column("customer", label=_("Customer"), accessor="customer.user.email"),
+        LocalTimeColumn("accepted_at", label=_("Accepted at (Almaty time)")),
+        Column("customer", label=_("Customer ID"), accessor="customer_id"),
+        Column("email", label=_("E-mail at acceptance"), accessor=lambda a: a.email or "—"),
+        Column("current_email", label=_("Current e-mail"), accessor="customer.user.email"),
         Column("version", label=_("Version"), accessor="version.number"),
-        Column("language", label=_("Language"), accessor="get_language_display"),
+        Column("language", label=_("Language"), accessor=lambda a: language_name(a.language)),
         Column("channel", label=_("Channel"), accessor="get_channel_display"),
         Column("ip_address", label=_("IP address")),
         Column("record_hash", label=_("Record hash"), accessor=lambda a: a.record_hash[:12] + "…"),
@@ -291,6 +347,7 @@ class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
         "pk",
         "accepted_at",
         "customer.pk",
+        "email",
         "customer.user.email",
         "version.number",
         "language",
@@ -303,8 +360,10 @@ class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
     ]
     export_headings = {
         "pk": "ID",
+        "accepted_at": _("Accepted at (ISO 8601, Almaty time)"),
         "customer.pk": _("Customer ID"),
-        "customer.user.email": _("E-mail"),
+        "email": _("E-mail at acceptance"),
+        "customer.user.email": _("Current e-mail"),
         "version.number": _("Version"),
     }
 
@@ -355,7 +414,7 @@ class VersionConsentReportView(SafeSpreadsheetMixin, ReportView):
     index_results_url_name = "shop_consent_versions_results"
     columns = [
         Column("number", label=_("Version")),
-        DateColumn("effective_from", label=_("In force from")),
+        LocalTimeColumn("effective_from", label=_("In force from")),
         BooleanColumn("material", label=_("Material change")),
         NumberColumn("accepted_count", label=_("Accepted")),
         NumberColumn("not_yet_count", label=_("Active customers who have not accepted")),
@@ -421,8 +480,8 @@ class TouchedCustomersReportView(SafeSpreadsheetMixin, ReportView):
         Column("email", label=_("E-mail"), accessor="user.email"),
         Column("full_name", label=_("Name")),
         Column("phone", label=_("Phone")),
-        DateColumn("created_at", label=_("Registered at")),
-        DateColumn("updated_at", label=_("Personal data changed at")),
+        LocalTimeColumn("created_at", label=_("Registered at")),
+        LocalTimeColumn("updated_at", label=_("Personal data changed at")),
     ]
     list_export = [
         "pk", "user.email", "last_name", "first_name", "patronymic", "phone",

@@ -366,6 +366,14 @@ class Acceptance(AppendOnlyModel):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=USER_AGENT_MAX_LENGTH, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    # The address the customer logged in with when they accepted: they may change it later,
+    # and a dispute is about who accepted then. Empty on records made before it was kept.
+    # Not part of the hash chain or of the public log (whose leaves name no one).
+    email = models.EmailField(
+        _("e-mail at acceptance"),
+        blank=True,
+        help_text=_("Empty for acceptances recorded before the address was kept."),
+    )
     previous_hash = models.CharField(_("hash of the previous record"), max_length=64)
     record_hash = models.CharField(_("hash of this record"), max_length=64)
 

@@ -7,9 +7,11 @@ customer's own records.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -30,6 +32,7 @@ from legal.selectors import (
 from .cart import Cart
 from .consent import ConsentStatus, consent_status
 from .models import Acceptance, Customer, Order, Product, User
+from .phone import InvalidPhoneError, normalise_phone
 
 # ---------------------------------------------------------------------------------------
 # The policy
@@ -98,6 +101,52 @@ def email_taken(email: str, *, exclude_user_id: int | None = None) -> bool:
     if exclude_user_id is not None:
         users = users.exclude(pk=exclude_user_id)
     return users.exists()
+
+
+class CustomerLookup(NamedTuple):
+    """What staff typed to find a customer, as understood: by id, e-mail or phone."""
+
+    kind: str  # "id", "email", "phone" or "" (not understood)
+    value: str | int
+
+
+# An id is short; a run of ten or more digits is a phone number typed without "+".
+_ID_RE = re.compile(r"^#?\s*(\d{1,9})$")
+
+
+def customer_lookup_parse(query: str) -> CustomerLookup:
+    """Read a search for a customer: an id (``42``, ``#42``), an e-mail or a phone number."""
+    text = (query or "").strip()
+    if match := _ID_RE.match(text):
+        return CustomerLookup("id", int(match[1]))
+    if "@" in text:
+        return CustomerLookup("email", text.lower())
+    try:
+        return CustomerLookup("phone", normalise_phone(text))
+    except InvalidPhoneError:
+        return CustomerLookup("", text)
+
+
+def customers_matching(query: str, queryset: QuerySet[Customer] | None = None):
+    """The customers a search by id, e-mail or phone finds (for Legal's reports and packs).
+
+    An e-mail finds the customer whose log-in address it is, and the customer who accepted a
+    text under that address (addresses change; a dispute is about who accepted then). An
+    anonymised customer is found only by id: their e-mail and phone are no longer theirs to
+    be looked up by.
+    """
+    queryset = Customer.objects.all() if queryset is None else queryset
+    lookup = customer_lookup_parse(query)
+    if lookup.kind == "id":
+        return queryset.filter(pk=lookup.value)
+    if lookup.kind == "email":
+        accepted_as = Acceptance.objects.filter(email__iexact=lookup.value).values("customer_id")
+        return queryset.filter(anonymised_at__isnull=True).filter(
+            Q(user__email__iexact=lookup.value) | Q(pk__in=accepted_as)
+        )
+    if lookup.kind == "phone":
+        return queryset.filter(anonymised_at__isnull=True, phone=lookup.value)
+    return queryset.none()
 
 
 def customer_for_user(user) -> Customer | None:

@@ -398,6 +398,7 @@ def acceptance_record(
         ip_address=client_ip(request) if request is not None else None,
         user_agent=user_agent(request) if request is not None else "",
         channel=channel,
+        email=customer.user.email,
         previous_hash=previous,
     )
     acceptance.record_hash = ledger.record_hash(acceptance.hashed_fields(), previous)
