@@ -35,6 +35,8 @@ class Leaf(AppendOnlyModel):
         verbose_name_plural = _("log leaves")
         ordering = ["index"]
         default_permissions = ("view",)
+        # Legal's evidence packs (consent_log.admin_views): personal data, so a right of its own.
+        permissions = [("download_evidence_pack", "Can download customers' evidence packs")]
         constraints = [
             # A record is logged once; the sequencer relies on it to find what is not.
             models.UniqueConstraint(fields=["kind", "object_id"], name="consent_log_leaf_once"),

@@ -33,6 +33,7 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("legal", "view_versiontext"),
         ("shop", "view_acceptance"),
         ("outbox", "view_outgoingmessage"),
+        ("consent_log", "download_evidence_pack"),
     ],
     SHOP_MANAGERS: [
         ("wagtailadmin", "access_admin"),

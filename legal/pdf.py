@@ -13,6 +13,7 @@ A frozen text never changes, so its PDF is rendered once and kept in the shared 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -69,14 +70,24 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf(font_config=fonts)
 
 
-def text_context(text: VersionText) -> dict:
-    """What a printed text shows: its title, version, dates, fingerprint and clauses."""
+_ANCHOR_RE = re.compile(r'(id="|href="#)(p-)')
+
+
+def text_context(text: VersionText, *, anchor_prefix: str = "") -> dict:
+    """What a printed text shows: its title, version, dates, fingerprint and clauses.
+
+    ``anchor_prefix`` keeps clause anchors apart when several texts share one PDF, so that
+    "see clause 4.3" in version 2 does not jump into version 1.
+    """
     version: DocumentVersion = text.version
+    html = mark_bare_links(text.html)
+    if anchor_prefix:
+        html = _ANCHOR_RE.sub(rf"\g<1>{anchor_prefix}\g<2>", html)
     return {
         "text": text,
         "version": version,
         "language": text.locale.language_code,
-        "document_html": mark_bare_links(text.html),
+        "document_html": html,
     }
 
 
