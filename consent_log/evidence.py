@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from core.display import iso_time, language_name, local_time
+from core.display import EVIDENCE_TIME_ZONE, iso_time, language_name, local_time
 from legal.canonical import canonical_text
 from legal.models import VersionText
 from legal.pdf import font_css, html_to_pdf, text_context
@@ -105,7 +105,8 @@ class EvidencePack:
 
     @property
     def filename(self) -> str:
-        return f"evidence-customer-{self.customer.pk}-{self.generated_at:%Y%m%d-%H%M%S}.zip"
+        moment = self.generated_at.astimezone(EVIDENCE_TIME_ZONE)
+        return f"evidence-customer-{self.customer.pk}-{moment:%Y%m%d-%H%M%S}.zip"
 
 
 def _receipt_for(acceptance: Acceptance):
@@ -291,7 +292,7 @@ def evidence_pack_zip(pack: EvidencePack) -> bytes:
     ).encode()
     buffer = io.BytesIO()
     # Fixed timestamps inside the archive: the same evidence gives the same bytes.
-    stamp = pack.generated_at.astimezone(timezone.get_current_timezone()).timetuple()[:6]
+    stamp = pack.generated_at.astimezone(EVIDENCE_TIME_ZONE).timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=stamp)
