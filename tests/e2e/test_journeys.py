@@ -116,7 +116,13 @@ def test_customer_reads_the_policy_in_russian_and_kazakh(site, page, shot):
     expect(h1(page)).to_have_text(t("kk", "All versions"))
     row = page.get_by_role("row").filter(has_text=t("kk", "Version %(number)s", number=1))
     expect(row).to_contain_text(t("kk", "in force"))
-    expect(row.get_by_role("link")).to_have_attribute("href", "/kk/legal/privacy/versions/1/")
+    expect(
+        row.get_by_role("link", name=exactly(t("kk", "Version %(number)s", number=1)))
+    ).to_have_attribute("href", "/kk/legal/privacy/versions/1/")
+    # Each version's text is also there as a PDF.
+    expect(
+        row.get_by_role("link", name=t("kk", "PDF, version %(number)s", number=1))
+    ).to_have_attribute("href", "/kk/legal/privacy/versions/1/pdf/")
     shot(page, "a-05-archive-kk")
 
 
