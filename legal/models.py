@@ -57,7 +57,7 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     """A legal document such as the privacy policy, kept as numbered sections and clauses.
 
     The page holds the working text; every publication freezes it into a numbered version
-    (see ``legal.services``) that customers accept and that never changes again.
+    (see ``legal.publishing``) that customers accept and that never changes again.
     """
 
     short_name = models.CharField(
@@ -154,8 +154,9 @@ class LegalDocumentPage(RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
-        from .services import effective_date_problem
+        from .publishing import effective_date_problem
 
+        # The field's own error while editing; publication judges an empty date too.
         problem = effective_date_problem(self)
         if problem:
             raise ValidationError({"effective_from": problem})
@@ -291,7 +292,7 @@ def required_languages() -> list[str]:
 class DocumentVersion(AppendOnlyModel):
     """A numbered publication of a legal document, frozen for good.
 
-    Created by ``legal.services.version_record_publication`` when the source-language page is
+    Created by ``legal.publishing.PublishLegalTextAction`` when the source-language page is
     published; translations join it as ``VersionText`` rows. A version is *in force* from its
     ``effective_from`` once it has a text in every required language.
     """

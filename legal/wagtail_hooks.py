@@ -13,6 +13,7 @@ from wagtail.models import Locale, Page, PagePermissionTester
 from . import admin_urls, protection, review
 from .admin_views import DRAFT, VIEW_PERMISSION
 from .models import LegalDocumentPage
+from .publishing import PublicationError, PublishLegalTextAction
 
 
 @hooks.register("register_admin_urls")
@@ -138,10 +139,19 @@ def _may_sign_off(page, user) -> bool:
 
 
 @hooks.register("before_publish_page")
-def remember_break_glass(request, page):
-    """A superuser publishing directly bypasses Legal's approval (or four eyes): note it."""
-    if isinstance(page.specific_deferred, LegalDocumentPage):
-        request.legal_break_glass = review.break_glass_reason(page, request.user)
+def check_publication(request, page):
+    """The editor's Publish button: refuse a publication that must not go live, keeping the
+    draft; note a superuser's direct publication that bypasses Legal's approval (or four eyes).
+    """
+    if not isinstance(page.specific_deferred, LegalDocumentPage):
+        return None
+    try:
+        PublishLegalTextAction(page, user=request.user).check()
+    except PublicationError as error:
+        messages.error(request, str(error))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    request.legal_break_glass = review.break_glass_reason(page, request.user)
+    return None
 
 
 @hooks.register("after_publish_page")
