@@ -275,8 +275,6 @@ class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
     permission_policy = ModelPermissionPolicy(Acceptance)
     permission_required = "view"
     filterset_class = AcceptanceFilterSet
-    index_url_name = "shop_consent_ledger"
-    index_results_url_name = "shop_consent_ledger_results"
     columns = [
         Column("pk", label="ID"),
         DateColumn("accepted_at", label=_("Accepted at")),
@@ -351,8 +349,6 @@ class VersionConsentReportView(SafeSpreadsheetMixin, ReportView):
     model = DocumentVersion
     permission_policy = ModelPermissionPolicy(Acceptance)
     permission_required = "view"
-    index_url_name = "shop_consent_versions"
-    index_results_url_name = "shop_consent_versions_results"
     columns = [
         Column("number", label=_("Version")),
         DateColumn("effective_from", label=_("In force from")),
@@ -375,10 +371,6 @@ class VersionConsentReportView(SafeSpreadsheetMixin, ReportView):
     def get_queryset(self):
         self.queryset = selectors.version_acceptance_counts()
         return super().get_queryset()
-
-
-def report_permission(request) -> bool:
-    return request.user.has_perm(f"shop.view_{Acceptance._meta.model_name}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -414,8 +406,6 @@ class TouchedCustomersReportView(SafeSpreadsheetMixin, ReportView):
     permission_policy = ModelPermissionPolicy(Customer)
     permission_required = "view"
     filterset_class = TouchedCustomersFilterSet
-    index_url_name = "shop_touched_customers"
-    index_results_url_name = "shop_touched_customers_results"
     columns = [
         Column("pk", label="ID"),
         Column("email", label=_("E-mail"), accessor="user.email"),
