@@ -275,14 +275,6 @@ class VersionQuerySet(AppendOnlyQuerySet):
             qs = qs.filter(texts__locale__language_code=code)
         return qs.distinct()
 
-    def in_force_at(self, moment):
-        """Complete versions whose effective date has come, newest first."""
-        return (
-            self.complete()
-            .filter(effective_from__lte=moment)
-            .order_by("-effective_from", "-number")
-        )
-
 
 def required_languages() -> list[str]:
     """Languages a version needs before it can come into force (ru and kk by default)."""
