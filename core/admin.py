@@ -1,4 +1,4 @@
-"""Wagtail admin plumbing shared by the apps: permission-aware menu items and report viewsets."""
+"""Wagtail admin plumbing shared by the apps: read-only records, reports, permission-aware menus."""
 
 from __future__ import annotations
 
@@ -6,6 +6,41 @@ from django.urls import path
 from django.utils.functional import cached_property
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+
+class LimitedPermissionPolicy(ModelPermissionPolicy):
+    """Only the listed actions are ever granted, even to superusers (by default only "view").
+
+    For records the admin shows but never changes (customers, the outbox), or changes in one
+    way only (an order's status).
+    """
+
+    def __init__(self, model, *, actions=("view",), **kwargs):
+        super().__init__(model, **kwargs)
+        self.actions = frozenset(actions)
+
+    def user_has_permission(self, user, action):
+        return action in self.actions and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class ReadOnlyModelViewSet(ModelViewSet):
+    """A listing and an inspect page; no add, edit, copy or delete views exist at all."""
+
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        converter = self.pk_path_converter
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path(f"inspect/<{converter}:pk>/", self.inspect_view, name="inspect"),
+        ]
 
 
 class PermissionMenuMixin:

@@ -4,11 +4,10 @@ from django.contrib.auth.models import Permission
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from core.admin import ReportViewSet
+from core.admin import LimitedPermissionPolicy, ReportViewSet
 
 from .admin_views import (
     ConsentLedgerReportView,
-    LimitedPermissionPolicy,
     ShopViewSetGroup,
     TouchedCustomersReportView,
     VersionConsentReportView,
