@@ -295,9 +295,9 @@ def measure() -> dict:
     result["report_pages"] = {
         reverse(name) + suffix: client.get(reverse(name) + suffix).status_code
         for name, suffix in (
-            ("shop_consent_versions", ""),
-            ("shop_consent_versions", "?export=csv"),
-            ("shop_consent_ledger", ""),
+            ("shop_consent_versions:index", ""),
+            ("shop_consent_versions:index", "?export=csv"),
+            ("shop_consent_ledger:index", ""),
         )
     }
     write("ledger.json", result)

@@ -23,7 +23,7 @@ SENDING_ACTIONS = ("action-publish", "action-submit")
 class LegalDocumentForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .services import publication_fields_are_spent
+        from .publishing import publication_fields_are_spent
 
         if not self.is_bound and publication_fields_are_spent(self.instance):
             for name in PER_PUBLICATION_FIELDS:
@@ -33,7 +33,7 @@ class LegalDocumentForm(WagtailAdminPageForm):
         cleaned_data = super().clean()
         if not any(action in self.data for action in SENDING_ACTIONS):
             return cleaned_data  # a draft may be incomplete
-        from .services import publication_fields_problems
+        from .publishing import publication_fields_problems
 
         for name in ("title", "body", *PER_PUBLICATION_FIELDS):
             if name in cleaned_data and name not in self.errors:

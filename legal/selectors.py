@@ -168,10 +168,6 @@ def version_text(version: VersionInfo, language: str) -> VersionText | None:
     return VersionText.objects.get(pk=text_id)
 
 
-def locale_for(language: str) -> Locale:
-    return Locale.objects.get_for_language(language)
-
-
 def working_blocks(page: LegalDocumentPage) -> list[dict]:
     """The blocks ``page`` would freeze if it were published now, draft included.
 

@@ -13,6 +13,7 @@ from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField
 
 from core.append_only import AppendOnlyModel, AppendOnlyQuerySet, ImmutableRecordError
+from core.email_address import normalise_email
 from legal.models import DocumentVersion, VersionText
 
 from . import ledger
@@ -30,7 +31,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normalise_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user

@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from core.email_address import normalise_email
 from legal.models import DocumentVersion, VersionText
 from legal.selectors import VersionInfo, document_state, policy_page_for_language
 
-from . import customer_mail, emails, ledger, tokens
+from . import customer_mail, emails, ledger, selectors, tokens
 from .catalogue import SEED_PRODUCTS, seed_image_path
 from .consent import consent_status
 from .http import client_ip, user_agent
@@ -38,7 +39,7 @@ from .models import (
     default_language,
 )
 from .phone import InvalidPhoneError, normalise_phone
-from .selectors import email_taken, products_in_language
+from .selectors import products_in_language
 
 # Key of the PostgreSQL advisory lock that serialises writes to the consent ledger ("jetu"+1).
 LEDGER_LOCK_KEY = 0x6A657475_01
@@ -111,7 +112,7 @@ def _phone(raw: str) -> str:
 
 
 def _email(raw: str) -> str:
-    email = (raw or "").strip().lower()
+    email = normalise_email(raw)
     try:
         validate_email(email)
     except ValidationError as error:
@@ -151,7 +152,7 @@ def customer_register(
         InvalidPhoneNumberError, ShopError: invalid data that slipped past the form.
     """
     email = _email(email)
-    if email_taken(email):
+    if selectors.email_taken(email):
         raise EmailTakenError
     user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
     user.set_password(password)
@@ -230,9 +231,9 @@ def customer_email_change_request(*, customer: Customer, new_email: str) -> toke
         raise ShopError(_("This account has been closed."))
     user = customer.user
     email = _email(new_email)
-    if email == user.email.lower():
+    if email == normalise_email(user.email):
         raise ShopError(_("This is already the e-mail address you log in with."))
-    if email_taken(email, exclude_user_id=user.pk):
+    if selectors.email_taken(email, exclude_user_id=user.pk):
         raise EmailTakenError
     change = tokens.EmailChange(user_id=user.pk, old_email=user.email, new_email=email)
     language = customer.preferred_language
@@ -275,7 +276,7 @@ def email_change_check(*, customer: Customer, token: str) -> tokens.EmailChange:
     user = customer.user
     if change.user_id != user.pk or change.old_email != user.email:
         raise EmailChangeLinkError
-    if email_taken(change.new_email, exclude_user_id=user.pk):
+    if selectors.email_taken(change.new_email, exclude_user_id=user.pk):
         raise EmailTakenError
     return change
 
