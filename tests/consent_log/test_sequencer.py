@@ -154,10 +154,10 @@ def _acceptance_with_id(pk: int, like: Acceptance) -> Acceptance:
         for field in Acceptance._meta.concrete_fields
         if not field.primary_key
     }
-    # Values the ledger keeps unique per record (the hash chain), fresh for this one.
-    for name in ("previous_hash", "record_hash"):
-        if name in values:
-            values[name] = secrets.token_hex(32)
+    # Values the ledger keeps unique per record (a first-format chain), fresh for this one.
+    if values.get("record_hash") is not None:
+        values["previous_hash"] = secrets.token_hex(32)
+        values["record_hash"] = secrets.token_hex(32)
     row = Acceptance(**{**values, "id": pk, "customer_id": Customer.objects.create(user=user).pk})
     row.save()
     return row
