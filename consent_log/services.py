@@ -280,3 +280,17 @@ def log_seal(*, batch: int = DEFAULT_BATCH, full: bool = False) -> SealResult:
     signed = signing.sign_head(size + len(pending), merkle.fold(frontier), now)
     head = TreeHead.objects.create(**signed._asdict())
     return SealResult(len(pending), head)
+
+
+def seal_pending(*, batch: int = DEFAULT_BATCH, full: bool = False) -> SealResult:
+    """Seal batch after batch until nothing is pending (what one sequencer run does).
+
+    Returns:
+        How many leaves were appended in all, and the last head signed (None if none was).
+    """
+    total, head = 0, None
+    while True:
+        result = log_seal(batch=batch, full=full)
+        if not result.appended:
+            return SealResult(total, head)
+        total, head = total + result.appended, result.head
