@@ -14,15 +14,19 @@ Two gunicorn servers with the same configuration answer them:
   view, checks and queries, with the ledger write replaced by a plain insert into a non-ledger
   table (``benchsite.PlainAcceptance``).
 
-The machine is shared, so the pair runs back to back three times (ledger/plain,
-plain/ledger, ledger/plain; fresh customers each time, after one warm-up run on each server)
-and the goal — ledger ≥ 0.8 × plain acceptances/s — uses the median of the three per-round
-ratios. The load average is recorded before and after every run. After each ledger run every
-customer must have exactly one acceptance of that version, and the ledger must have grown by
-exactly 200 (``verify_consent_ledger`` runs afterwards in bench/run.sh; the transparency log
-seals every acceptance in bench/bench_merkle.py). Writes bench/results/concurrency.json.
+The machine is shared, so the pair runs back to back five times (AB BA AB BA AB; fresh
+customers each time, after one warm-up run on each server) and the goal — ledger ≥ 0.8 × plain
+acceptances/s — uses the median of the per-round ratios. The load average is recorded before
+and after every run, and so is the CPU time the run cost: the server's gunicorn processes
+and the PostgreSQL backends of the bench database (the steadier figure on a busy machine;
+CPU per acceptance is what bounds throughput when the cores are the limit). After each
+ledger run every customer must have exactly one acceptance of that version, and the ledger
+must have grown by exactly 200 (``verify_consent_ledger`` runs afterwards in bench/run.sh;
+the transparency log seals every acceptance in bench/bench_merkle.py). Writes
+bench/results/concurrency.json.
 
-    JB_CACHED=<ledger port> JB_PLAIN=<plain port> python bench/concurrency.py
+    JB_CACHED=<ledger port> JB_PLAIN=<plain port> \
+    JB_CACHED_PID=<its pid file> JB_PLAIN_PID=<its pid file> python bench/concurrency.py
 """
 
 from __future__ import annotations
@@ -38,11 +42,13 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 from common import django_setup, machine, write
+from procs import cpu_seconds, server_pids
 
 CUSTOMERS = 200
 DOUBLE_SUBMITS = 50
 WARM_UP = 20
-ROUNDS = (("ledger", "plain"), ("plain", "ledger"), ("ledger", "plain"))
+AB, BA = ("ledger", "plain"), ("plain", "ledger")
+ROUNDS = (AB, BA, AB, BA, AB)
 GOAL = 0.8
 PATH = "/ru/shop/policy/accept/"
 
@@ -104,7 +110,22 @@ def post(port: str, session_key: str, version_pk: int, barrier: threading.Barrie
     return {"status": status, "location": location, "ms": (time.perf_counter() - start) * 1000}
 
 
-def run(target: str, port: str, used: set[int], customers: int, double_submits: int) -> dict:
+def database_cpu() -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to the bench database (same machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    return {pid: cpu_seconds([pid]) for pid in pids}
+
+
+def run(
+    target: str, port: str, pidfile: str, used: set[int], customers: int, double_submits: int
+) -> dict:
     """One burst of POSTs at one server; checks what the ledger recorded (ledger runs)."""
     from benchsite.models import PlainAcceptance
 
@@ -117,10 +138,14 @@ def run(target: str, port: str, used: set[int], customers: int, double_submits: 
     jobs = pairs + pairs[:double_submits]
     barrier = threading.Barrier(len(jobs))
     load_before = os.getloadavg()
+    server = server_pids([pidfile])
+    app_cpu, db_cpu = cpu_seconds(server), database_cpu()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         results = list(pool.map(lambda p: post(port, p[1], in_force.pk, barrier), jobs))
     elapsed = time.perf_counter() - started
+    app_cpu = cpu_seconds(server) - app_cpu
+    db_cpu = sum(seconds - db_cpu.get(pid, 0.0) for pid, seconds in database_cpu().items())
     rows_after = table.objects.count()
     statuses = Counter(str(r["status"]) for r in results)
     latencies = sorted(r["ms"] for r in results)
@@ -152,6 +177,11 @@ def run(target: str, port: str, used: set[int], customers: int, double_submits: 
             "p99": round(latencies[int(0.99 * (len(latencies) - 1))], 1),
             "max": round(latencies[-1], 1),
         },
+        "cpu_ms_per_acceptance": {
+            "gunicorn": round(app_cpu * 1000 / customers, 2),
+            "postgresql": round(db_cpu * 1000 / customers, 2),
+            "total": round((app_cpu + db_cpu) * 1000 / customers, 2),
+        },
         "statuses": dict(statuses),
         "rows_before": rows_before,
         "rows_after": rows_after,
@@ -164,27 +194,40 @@ def run(target: str, port: str, used: set[int], customers: int, double_submits: 
 
 def main() -> int:
     django_setup()
-    ports = {"ledger": os.environ["JB_CACHED"], "plain": os.environ["JB_PLAIN"]}
+    servers = {
+        "ledger": (os.environ["JB_CACHED"], os.environ["JB_CACHED_PID"]),
+        "plain": (os.environ["JB_PLAIN"], os.environ["JB_PLAIN_PID"]),
+    }
     used: set[int] = set()
     started_machine = machine()
     warm_up = {
-        target: run(target, port, used, WARM_UP, 0)["acceptances_per_s"]
-        for target, port in ports.items()
+        target: run(target, port, pidfile, used, WARM_UP, 0)["acceptances_per_s"]
+        for target, (port, pidfile) in servers.items()
     }
     rounds = []
     for order in ROUNDS:
         figures = {}
         for target in order:
-            figures[target] = run(target, ports[target], used, CUSTOMERS, DOUBLE_SUBMITS)
+            port, pidfile = servers[target]
+            figures[target] = run(target, port, pidfile, used, CUSTOMERS, DOUBLE_SUBMITS)
             f = figures[target]
             print(
                 f"  {target:6s} {f['posts']} POSTs in {f['seconds']:.2f} s: "
                 f"{f['acceptances_per_s']} acceptances/s, p50 {f['latency_ms']['p50']} ms, "
+                f"CPU {f['cpu_ms_per_acceptance']['total']} ms/acceptance, "
                 f"statuses {f['statuses']}, load {f['load_average_before'][0]:.1f}"
             )
         ratio = figures["ledger"]["acceptances_per_s"] / figures["plain"]["acceptances_per_s"]
-        rounds.append({"order": list(order), "ratio": round(ratio, 3), **figures})
+        cpu_ratio = (
+            figures["plain"]["cpu_ms_per_acceptance"]["total"]
+            / figures["ledger"]["cpu_ms_per_acceptance"]["total"]
+        )
+        rounds.append(
+            {"order": list(order), "ratio": round(ratio, 3), "cpu_ratio": round(cpu_ratio, 3)}
+            | figures
+        )
     ratios = [r["ratio"] for r in rounds]
+    cpu_ratios = [r["cpu_ratio"] for r in rounds]
     ledger_runs = [r["ledger"] for r in rounds]
     plain_runs = [r["plain"] for r in rounds]
     median_ratio = statistics.median(ratios)
@@ -204,6 +247,13 @@ def main() -> int:
         "warm_up_acceptances_per_s": warm_up,
         "rounds": rounds,
         "ratio": {"value": round(median_ratio, 3), "rounds": ratios},
+        # plain CPU per acceptance / ledger CPU per acceptance: the throughput ratio the cores
+        # allow, independent of what else the machine was doing.
+        "cpu_ratio": {"value": round(statistics.median(cpu_ratios), 3), "rounds": cpu_ratios},
+        "cpu_ms_per_acceptance": {
+            target: statistics.median(r[target]["cpu_ms_per_acceptance"]["total"] for r in rounds)
+            for target in ("ledger", "plain")
+        },
         # Headline figures of the ledger (the deployed path): the median run.
         "acceptances_per_s": statistics.median(r["acceptances_per_s"] for r in ledger_runs),
         "plain_acceptances_per_s": statistics.median(r["acceptances_per_s"] for r in plain_runs),
@@ -215,7 +265,8 @@ def main() -> int:
     write("concurrency.json", result)
     print(
         f"  ledger / plain acceptances/s: {median_ratio:.2f} (rounds "
-        f"{', '.join(f'{x:.2f}' for x in ratios)}; goal ≥ {GOAL})"
+        f"{', '.join(f'{x:.2f}' for x in ratios)}; goal ≥ {GOAL}); CPU per acceptance "
+        f"plain / ledger: {result['cpu_ratio']['value']:.2f}"
     )
     for name, ok in checks.items():
         print(f"  {'ok    ' if ok else 'FAILED'} {name}")

@@ -135,7 +135,9 @@ def main() -> int:
                 f"{c['ratio']['value']:.2f} (median of rounds "
                 f"{', '.join(f'{x:.2f}' for x in c['ratio']['rounds'])}); "
                 f"{c['acceptances_per_s']} vs {c['plain_acceptances_per_s']} acceptances/s, "
-                f"p50 {c['latency_ms_p50']} vs {c['plain_latency_ms_p50']} ms",
+                f"p50 {c['latency_ms_p50']} vs {c['plain_latency_ms_p50']} ms; CPU/acceptance "
+                f"{c['cpu_ms_per_acceptance']['ledger']} vs {c['cpu_ms_per_acceptance']['plain']}"
+                f" ms (ratio {c['cpu_ratio']['value']:.2f})",
                 c["checks"].get("ledger_at_least_0.8_x_plain"),
             )
         )

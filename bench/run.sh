@@ -12,7 +12,7 @@
 #                                                                        → results/ledger.json
 #   7. CSV export of the whole ledger over HTTP (and with a sync worker) → results/export*.json
 #   8. 250 concurrent acceptance POSTs, the ledger vs. the same POST with a plain insert (a
-#      third gunicorn, JETU_BENCH_PLAIN_ACCEPTANCE=1), ×3 rounds; verify_consent_ledger
+#      third gunicorn, JETU_BENCH_PLAIN_ACCEPTANCE=1), ×5 rounds; verify_consent_ledger
 #                                                                  → results/concurrency.json
 #   9. the transparency log: seal everything, proofs, verify       → results/merkle.json
 #  10. the table, with PASS/FAIL per goal                              → results/summary.json
@@ -152,6 +152,7 @@ echo $! > "$WORK/worker.pid"
 PIDFILES+=("$WORK/worker.pid")
 echo "gunicorn uncached :$PORT_U, cached :$PORT_C, plain-insert :$PORT_A; nginx :$PORT_N (PURGE :$PORT_P); a task worker"
 export JB_UNCACHED=$PORT_U JB_CACHED=$PORT_C JB_NGINX=$PORT_N JB_PURGE=$PORT_P JB_PLAIN=$PORT_A
+export JB_CACHED_PID="$WORK/cached.pid" JB_PLAIN_PID="$WORK/plain.pid"
 export JB_PIDFILES="$WORK/uncached.pid:$WORK/cached.pid:$WORK/nginx/nginx.pid"
 if [ -z "${JETU_BENCH_STEPS:-}" ]; then
   rm -f bench/results/{http,purge,ledger,ledger-generate,export,export_sync,concurrency,verify,summary}.json
@@ -190,7 +191,7 @@ kill "$(cat "$WORK/sync.pid")"
 fi
 
 if want concurrency; then
-step "250 concurrent acceptance POSTs: the ledger vs. a plain insert (×3 rounds), then verify_consent_ledger"
+step "250 concurrent acceptance POSTs: the ledger vs. a plain insert (×5 rounds), then verify_consent_ledger"
 "$PY" bench/concurrency.py || echo "Concurrency check failed (see results/concurrency.json)"
 rows=$(psql -h 127.0.0.1 -U postgres -tAc 'SELECT count(*) FROM shop_acceptance' "$DB")
 t0=$(date +%s%N)

@@ -49,6 +49,7 @@ def test_the_archive_shows_the_latest_signed_head_in_its_language(
     assert f"{head.size} {size_text}" in text
     assert bytes(head.root_hash).hex() in text
     assert signed_text in text
+    assert '<time datetime="2027-03-01T09:30:15+0500">' in section
     assert f'href="/consent-log/heads/{head.size}/"' in section
     assert 'href="/consent-log/"' in section
     # The page links the JSON that the standalone verifier reads.
