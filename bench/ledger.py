@@ -136,7 +136,10 @@ def generate() -> dict:
             [],
         )
         customers = cursor.fetchall()
-        cursor.execute("SELECT record_hash FROM shop_acceptance ORDER BY id DESC LIMIT 1")
+        cursor.execute(
+            "SELECT record_hash FROM shop_acceptance WHERE record_hash IS NOT NULL "
+            "ORDER BY id DESC LIMIT 1"
+        )
         row = cursor.fetchone()
     previous = row[0] if row else ledger.GENESIS_HASH
 

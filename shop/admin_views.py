@@ -257,7 +257,12 @@ class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
         Column("language", label=_("Language"), accessor="get_language_display"),
         Column("channel", label=_("Channel"), accessor="get_channel_display"),
         Column("ip_address", label=_("IP address")),
-        Column("record_hash", label=_("Record hash"), accessor=lambda a: a.record_hash[:12] + "…"),
+        # Only records of the first ledger format are in the hash chain; the log proves all.
+        Column(
+            "record_hash",
+            label=_("Record hash"),
+            accessor=lambda a: a.record_hash[:12] + "…" if a.record_hash else "—",
+        ),
     ]
     list_export = [
         "pk",

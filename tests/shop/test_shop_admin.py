@@ -156,12 +156,12 @@ def test_the_ledger_exports_to_csv_without_runnable_formulas(viewer, policy):
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     columns = ConsentLedgerReportView.list_export
-    email, agent, record_hash = (
-        columns.index(name) for name in ("customer.user.email", "user_agent", "record_hash")
+    email, agent, text_hash = (
+        columns.index(name) for name in ("customer.user.email", "user_agent", "text_sha256")
     )
     row = next(r for r in rows[1:] if r[email] == "mallory@example.kz")
     assert row[agent].startswith("'=HYPERLINK")
-    assert len(row[record_hash]) == 64
+    assert len(row[text_hash]) == 64
 
 
 def test_the_ledger_exports_to_xlsx(viewer):
@@ -172,9 +172,9 @@ def test_the_ledger_exports_to_xlsx(viewer):
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
     columns = ConsentLedgerReportView.list_export
-    email, record_hash = (columns.index(name) for name in ("customer.user.email", "record_hash"))
+    email, text_hash = (columns.index(name) for name in ("customer.user.email", "text_sha256"))
     row = next(r for r in rows[1:] if r[email] == "aigerim@example.kz")
-    assert len(row[record_hash]) == 64
+    assert len(row[text_hash]) == 64
 
 
 def test_the_ledger_report_needs_the_acceptance_permission(client, django_user_model, customer):
