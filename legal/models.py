@@ -456,7 +456,8 @@ class ConsentTerms(AppendOnlyModel):
     purposes = models.JSONField(_("purposes of processing"))
     data_categories = models.JSONField(_("categories of personal data"))
     third_party_transfer = models.BooleanField(_("transfer to third parties"))
-    third_parties = models.JSONField(_("third parties the data are transferred to"))
+    # Empty when nothing is transferred.
+    third_parties = models.JSONField(_("third parties the data are transferred to"), blank=True)
     cross_border_transfer = models.BooleanField(_("cross-border transfer"))
     storage_term = models.CharField(
         _("term of storage and of the consent"), max_length=32, choices=StorageTerm.choices
