@@ -240,4 +240,4 @@ def test_the_data_migration_fills_version_1_of_an_existing_deployment(policy):
     other = LegalDocumentPage.objects.get(pk=other.pk)
     assert other.consent_terms_values() == SEED_TERMS
     assert other.get_latest_revision_as_object().consent_terms_values() == SEED_TERMS
-    assert migration.SEED == SEED_TERMS.as_dict()
+    assert SEED_TERMS.as_dict() == migration.SEED
