@@ -9,8 +9,9 @@ they leave the country, for how long, how and when. Once the acceptance is in th
 receipt also carries its leaf, its inclusion proof and the signed tree head the proof leads to,
 so ``tools/jetu_verify.py receipt`` can check it with nothing but the public key.
 
-Receipts are built on demand from the database; nothing is stored. A sealed acceptance always
-gets the same receipt: the proof is to the first head that covered it, which never changes.
+Receipts are built on demand from the database; nothing is stored. The proof is always to the
+first head that covered the acceptance, so a sealed acceptance gets the same proof every time
+(the labels, the operator's address and the site's address are today's).
 """
 
 from __future__ import annotations

@@ -144,13 +144,14 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     override_translatable_fields = [
         SynchronizedField("effective_from"),
         SynchronizedField("material"),
-        # Codes, the same in every language; their labels are translated in the catalogues.
-        SynchronizedField("consent_purposes"),
-        SynchronizedField("consent_data_categories"),
-        SynchronizedField("consent_third_party_transfer"),
-        SynchronizedField("consent_third_parties"),
-        SynchronizedField("consent_cross_border_transfer"),
-        SynchronizedField("consent_storage_term"),
+        # Codes, the same in every language (their labels are translated in the catalogues);
+        # the version freezes the source page's, so a translator has nothing to override.
+        SynchronizedField("consent_purposes", overridable=False),
+        SynchronizedField("consent_data_categories", overridable=False),
+        SynchronizedField("consent_third_party_transfer", overridable=False),
+        SynchronizedField("consent_third_parties", overridable=False),
+        SynchronizedField("consent_cross_border_transfer", overridable=False),
+        SynchronizedField("consent_storage_term", overridable=False),
         TranslatableField("change_summary"),
         TranslatableField("short_name"),
     ]

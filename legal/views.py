@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 
 from .cache import mark_cacheable
 from .comparison import comparison_context, draft_comparison_context
-from .models import VersionText
+from .consent_terms import labelled
+from .models import ConsentTerms, VersionText
 from .rendering import mark_bare_links, render_blocks, table_of_contents
 from .selectors import UPCOMING, DocumentState, VersionInfo, document_state, version_text
 
@@ -151,12 +152,16 @@ def version_json(request, page, number: int):
     if text is None:
         raise Http404("No such version.")
     data = _version_json(request, page, info)
+    terms = ConsentTerms.objects.filter(version_id=info.pk).first()
+    with translation.override(_language(page)):
+        consent_terms = labelled(terms.values()) if terms else None
     data.update(
         {
             "document": page.slug,
             "language": _language(page),
             "title": text.title,
             "sha256": text.sha256,
+            "consent_terms": consent_terms,
             "blocks": text.blocks,
         }
     )

@@ -241,3 +241,15 @@ def test_the_data_migration_fills_version_1_of_an_existing_deployment(policy):
     assert other.consent_terms_values() == SEED_TERMS
     assert other.get_latest_revision_as_object().consent_terms_values() == SEED_TERMS
     assert SEED_TERMS.as_dict() == migration.SEED
+
+
+def test_the_public_version_json_states_the_terms_in_its_language(client, policy):
+    data = client.get("/kk/legal/privacy/versions/1/json/").json()
+    terms = data["consent_terms"]
+    assert terms["purposes"][2] == {"code": "delivery", "label": "Сатып алушыға тауарды жеткізу"}
+    assert terms["cross_border_transfer"] is False
+    ru = client.get("/ru/legal/privacy/versions/1/json/").json()["consent_terms"]
+    assert ru["purposes"][2] == {"code": "delivery", "label": "доставка товара Покупателю"}
+    assert [item["code"] for item in ru["third_parties"]] == [
+        item["code"] for item in terms["third_parties"]
+    ]
