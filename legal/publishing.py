@@ -31,8 +31,10 @@ from wagtail.models import Revision
 from wagtail_localize.models import Translation, TranslationSource
 
 from .canonical import html_digest, text_digest
-from .models import DocumentVersion, LegalDocumentPage, VersionText
+from .consent_terms import terms_problems
+from .models import ConsentTerms, DocumentVersion, LegalDocumentPage, VersionText
 from .rendering import render_blocks
+from .selectors import version_terms
 from .services import frontend_purge, source_locale, translation_sources_sync
 
 logger = logging.getLogger("jetu.legal")
@@ -169,7 +171,8 @@ def effective_date_problem(page: LegalDocumentPage, *, at_publication: bool = Fa
 def publication_fields_problems(page: LegalDocumentPage) -> dict[str, str]:
     """What the per-publication fields lack for the version ``page`` would create.
 
-    The first version needs nothing. Every later one needs its own summary of changes (not
+    Every version needs its consent terms (``legal.consent_terms``: purposes, categories of
+    data, transfers, term). Every later one also needs its own summary of changes (not
     the previous version's, which customers have read already) and an explicit choice
     whether the change is material; a translation needs its translated summary.
 
@@ -189,12 +192,17 @@ def publication_fields_problems(page: LegalDocumentPage) -> dict[str, str]:
             )
         }
     latest = DocumentVersion.objects.filter(document_id=page.pk).order_by("-number").first()
+    terms = terms_problems(page.consent_terms_values())
     if latest is None:
-        return {}
+        return terms
     latest_text = latest.texts.filter(locale_id=page.locale_id).first()
-    if latest_text is not None and latest_text.sha256 == text_digest(page.title, page.to_blocks()):
+    if (
+        latest_text is not None
+        and latest_text.sha256 == text_digest(page.title, page.to_blocks())
+        and not _terms_changed(page, latest)
+    ):
         return {}  # the same text again: no new version, nothing to describe
-    problems = {}
+    problems = dict(terms)
     summary = (page.change_summary or "").strip()
     if not summary:
         problems["change_summary"] = _(
@@ -257,7 +265,7 @@ def _record_source_text(page, revision, user) -> DocumentVersion:
     now = timezone.now()
     if latest is not None:
         latest_text = latest.texts.filter(locale_id=page.locale_id).first()
-        if latest_text and latest_text.sha256 == digest:
+        if latest_text and latest_text.sha256 == digest and not _terms_changed(page, latest):
             logger.info("Publication of %s did not change its text; no new version.", page.pk)
             return latest
 
@@ -282,9 +290,28 @@ def _record_source_text(page, revision, user) -> DocumentVersion:
         if existing is not None:
             return existing
         raise
+    _create_terms(version=version, page=page)
     _create_text(version=version, page=page, revision=revision, blocks=blocks, digest=digest)
     logger.info("Recorded %s version %d.", page.pk, version.number)
     return version
+
+
+def _terms_changed(page: LegalDocumentPage, version: DocumentVersion) -> bool:
+    """The page states other consent terms than ``version`` froze: a new version is needed,
+    whose customers consent to the new terms, even if not one word of the text changed."""
+    frozen = version_terms(version)
+    return frozen is None or frozen.values() != page.consent_terms_values()
+
+
+def _create_terms(*, version: DocumentVersion, page: LegalDocumentPage) -> ConsentTerms:
+    values = page.consent_terms_values()
+    problems = terms_problems(values)
+    if problems:
+        raise PublicationError(" ".join(str(message) for message in problems.values()))
+    terms = ConsentTerms(version=version, created_at=version.published_at, **values.as_dict())
+    terms.full_clean(exclude=["version"])
+    terms.save()
+    return terms
 
 
 def _translated_version(page) -> DocumentVersion | None:

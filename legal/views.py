@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 
 from .cache import mark_cacheable
 from .comparison import comparison_context, draft_comparison_context
+from .consent_terms import labelled
 from .extensions import archive_sections, fresh_until
-from .models import VersionText
+from .models import ConsentTerms, VersionText
 from .rendering import mark_bare_links, render_blocks, table_of_contents
 from .selectors import UPCOMING, DocumentState, VersionInfo, document_state, version_text
 
@@ -154,12 +155,16 @@ def version_json(request, page, number: int):
     if text is None:
         raise Http404("No such version.")
     data = _version_json(request, page, info)
+    terms = ConsentTerms.objects.filter(version_id=info.pk).first()
+    with translation.override(_language(page)):
+        consent_terms = labelled(terms.values()) if terms else None
     data.update(
         {
             "document": page.slug,
             "language": _language(page),
             "title": text.title,
             "sha256": text.sha256,
+            "consent_terms": consent_terms,
             "blocks": text.blocks,
         }
     )

@@ -417,3 +417,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CONSENT_LOG_SIGNING_KEY = os.environ.get("CONSENT_LOG_SIGNING_KEY", "")
 CONSENT_LOG_SIGNING_KEY_FILE = os.environ.get("CONSENT_LOG_SIGNING_KEY_FILE", "")
 CONSENT_LOG_DEV_KEY_FILE = None
+# Consent receipts (consent_log/receipts.py) name the customer by an HMAC of their number, keyed
+# with this secret (default: SECRET_KEY). Set it once and keep it: the id in receipts built
+# later changes with it (receipts already handed out still verify).
+CONSENT_RECEIPT_SUBJECT_SECRET = os.environ.get("CONSENT_RECEIPT_SUBJECT_SECRET", "")

@@ -42,7 +42,25 @@ def form_items(page: LegalDocumentPage) -> list[tuple[str, object]]:
     return items
 
 
+def consent_form_data(page) -> dict:
+    """The consent terms as the edit form posts them: ticked codes, yes/no radios."""
+    values = page.consent_terms_values()
+    yes_no = {True: "True", False: "False", None: ""}
+    return {
+        "consent_purposes": values.purposes,
+        "consent_data_categories": values.data_categories,
+        "consent_third_party_transfer": yes_no[values.third_party_transfer],
+        "consent_third_parties": values.third_parties,
+        "consent_cross_border_transfer": yes_no[values.cross_border_transfer],
+        "consent_storage_term": values.storage_term,
+    }
+
+
 def post_edit(client, page, items, **extra):
+    consent = consent_form_data(page)
+    for name in list(extra):
+        if name in consent:
+            consent[name] = extra.pop(name)
     data = nested_form_data(
         {
             "title": page.title,
@@ -55,7 +73,7 @@ def post_edit(client, page, items, **extra):
             **extra,
         }
     )
-    return client.post(f"/admin/pages/{page.pk}/edit/", data)
+    return client.post(f"/admin/pages/{page.pk}/edit/", {**data, **consent})
 
 
 def unescape_json(content: str) -> str:
