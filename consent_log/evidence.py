@@ -33,7 +33,7 @@ from legal.models import VersionText
 from legal.pdf import font_css, html_to_pdf, text_context
 from shop.models import Acceptance, Customer
 
-from . import leaves, merkle, selectors, signing
+from . import leaves, merkle, receipts, selectors, signing
 from .models import Leaf, LeafKind, TreeHead
 from .services import MAX_SEAL_DELAY, SOURCES
 
@@ -112,14 +112,11 @@ class EvidencePack:
 def _receipt_for(acceptance: Acceptance):
     """The customer's signed consent receipt for ``acceptance``: the one place receipts enter.
 
-    Receipts come from ``consent_log.receipts.receipt_for`` (built separately); until that
-    module exists, packs carry no receipts and say so.
+    The same file *My account* offers the customer (``receipts.receipt_document``: the JWS in
+    its flattened JSON serialization).
     """
-    try:
-        from . import receipts  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return receipts.receipt_for(acceptance)
+    token, _payload = receipts.receipt_for(acceptance)
+    return receipts.receipt_document(token)
 
 
 def _logged(kind: str, object_id: int, leaf: dict, head: TreeHead | None, stem: str):
@@ -259,6 +256,7 @@ def evidence_pack_pdf(pack: EvidencePack) -> bytes:
         "generated_local": local_time(pack.generated_at),
         "customer_anonymised_at": local_time(pack.customer.anonymised_at),
         "items": [_entry(item) for item in pack.items],
+        "has_receipts": any(item.receipt is not None for item in pack.items),
         "font_css": font_css(),
         "max_seal_delay": int(MAX_SEAL_DELAY.total_seconds()),
         "states": {"logged": LOGGED, "pending": NOT_YET_LOGGED, "changed": CHANGED},

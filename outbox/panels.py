@@ -20,8 +20,7 @@ class BackgroundWorkPanel(Component):
     def get_context_data(self, parent_context=None):
         now = timezone.now()
         jobs = [
-            {"run": run, "overdue": run.is_overdue(now)}
-            for run in JobRun.objects.order_by("name")
+            {"run": run, "overdue": run.is_overdue(now)} for run in JobRun.objects.order_by("name")
         ]
         counts = dict(
             OutgoingMessage.objects.values_list("status").annotate(n=Count("pk")).order_by()

@@ -40,6 +40,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.email_address import normalise_email
+
 from .models import JobRun, OutgoingMessage
 
 logger = logging.getLogger("jetu.outbox")
@@ -190,7 +192,7 @@ def messages_queue(emails: Iterable[Email], *, priority: int = 0) -> list[Outgoi
     now = timezone.now()
     messages = []
     for email in emails:
-        recipient = email.recipient.strip().lower()
+        recipient = normalise_email(email.recipient)
         message = OutgoingMessage(
             recipient=recipient,
             language=email.language,

@@ -15,10 +15,12 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.email_address import normalise_email
+
+from . import selectors
 from .emails import absolute_url, letter_language, send_customer_email
 from .models import MAX_QUANTITY, Language, Order, Product, User
 from .phone import InvalidPhoneError, normalise_phone
-from .selectors import email_taken
 from .services import (
     DELIVERY_REQUIRED,
     PAYMENT_REQUIRED,
@@ -123,9 +125,9 @@ class PersonalDataForm(forms.Form):
     user: User | None = None
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+        email = normalise_email(self.cleaned_data["email"])
         exclude = self.user.pk if self.user is not None else None
-        if email_taken(email, exclude_user_id=exclude):
+        if selectors.email_taken(email, exclude_user_id=exclude):
             raise forms.ValidationError(EmailTakenError.default_message)
         return email
 
@@ -237,10 +239,10 @@ class EmailChangeForm(CurrentPasswordForm):
     field_order = ["email", "current_password"]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if email == self.user.email.lower():
+        email = normalise_email(self.cleaned_data["email"])
+        if email == normalise_email(self.user.email):
             raise forms.ValidationError(_("This is already the e-mail address you log in with."))
-        if email_taken(email, exclude_user_id=self.user.pk):
+        if selectors.email_taken(email, exclude_user_id=self.user.pk):
             raise forms.ValidationError(EmailTakenError.default_message)
         return email
 
@@ -351,7 +353,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
     def clean_username(self) -> str:
-        return (self.cleaned_data.get("username") or "").strip().lower()
+        return normalise_email(self.cleaned_data.get("username"))
 
 
 def _choice_label(title, hint):

@@ -11,7 +11,6 @@ import json
 import re
 import subprocess
 import sys
-import types
 import zipfile
 
 import pypdf
@@ -20,9 +19,11 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from consent_log import receipts
 from consent_log.services import log_seal
 from home.roles import LEGAL
 from legal.models import VersionText
+from shop.http import RequestMeta
 from shop.models import Acceptance
 from shop.services import acceptance_record, customer_anonymise
 from tests.helpers import body_data, publish_version, replace_in_clause
@@ -63,7 +64,7 @@ def kazakh_customer(policy):
         customer=customer,
         version=version,
         language="kk",
-        request=None,
+        meta=RequestMeta(),
         channel=Acceptance.Channel.REACCEPTANCE,
     )
     return customer
@@ -110,13 +111,16 @@ def test_the_pack_holds_both_kazakh_texts_and_their_proofs(lawyer, kazakh_custom
     assert {"tree-head.json", "public-key.pem", "jetu_verify.py", "README.txt"} <= names
     proofs = sorted(name for name in names if name.startswith("proofs/"))
     assert len(proofs) == 4  # each acceptance and each text it refers to
+    receipts_in_pack = sorted(name for name in names if name.startswith("receipts/"))
+    assert len(receipts_in_pack) == 2
 
     # An outside expert unpacks it and runs the verifier that came with it.
     archive.extractall(tmp_path)
-    for proof in proofs:
+    checks = [[proof, "--head", "tree-head.json"] for proof in proofs]
+    checks += [[receipt] for receipt in receipts_in_pack]  # against the head inside it
+    for check in checks:
         result = subprocess.run(
-            [sys.executable, "jetu_verify.py", "receipt", proof]
-            + ["--head", "tree-head.json", "--key", "public-key.pem"],
+            [sys.executable, "jetu_verify.py", "receipt", *check, "--key", "public-key.pem"],
             cwd=tmp_path,
             capture_output=True,
             text=True,
@@ -208,18 +212,13 @@ def test_a_pack_before_the_sequencer_ran_says_the_records_are_waiting(lawyer, cu
 
 
 @pytest.mark.django_db
-def test_receipts_join_the_pack_through_one_named_place(lawyer, customer, monkeypatch):
-    receipts = types.ModuleType("consent_log.receipts")
-    receipts.receipt_for = lambda acceptance: {"receipt_for": acceptance.pk}
-    monkeypatch.setitem(sys.modules, "consent_log.receipts", receipts)
-    import consent_log
-
-    monkeypatch.setattr(consent_log, "receipts", receipts, raising=False)
+def test_each_acceptance_comes_with_the_receipt_my_account_offers(lawyer, customer, tmp_path):
     log_seal()
     archive = download(lawyer, customer)
     acceptance = Acceptance.objects.get(customer=customer)
     name = f"receipts/acceptance-{acceptance.pk}.json"
-    assert json.loads(archive.read(name)) == {"receipt_for": acceptance.pk}
+    token, _payload = receipts.receipt_for(acceptance)
+    assert json.loads(archive.read(name)) == receipts.receipt_document(token)
     assert name in pdf_text(archive.read("evidence.pdf")).replace(" ", "")
 
 

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from legal.models import LegalDocumentPage
 from outbox.models import OutgoingMessage
+from shop.http import RequestMeta
 from shop.models import Acceptance, ChangeNotice
 from shop.notices import notices_fan_out
 from shop.services import acceptance_record
@@ -73,7 +74,7 @@ def test_customers_who_accepted_the_newest_version_get_nothing(policy, fan_out):
         customer=keen,
         version=v2,
         language="ru",
-        request=None,
+        meta=RequestMeta(),
         channel=Acceptance.Channel.REACCEPTANCE,
     )
     results = fan_out()

@@ -2,13 +2,14 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from consent_log.services import DEFAULT_BATCH, log_seal
+from consent_log.services import DEFAULT_BATCH, seal_pending
 
 
 class Command(BaseCommand):
     help = (
         "Log every committed acceptance and version text not yet in the consent log and sign "
-        "the new tree head. Run it from cron, or with --every to keep sealing."
+        "the new tree head. Run it as a service with --every 5, or from cron every minute with "
+        "--every 5 --for 55 (docs/consent-log.md)."
     )
 
     def add_arguments(self, parser):
@@ -21,20 +22,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--every", type=float, metavar="SECONDS", help="keep running, sealing this often"
         )
+        parser.add_argument(
+            "--for",
+            dest="duration",
+            type=float,
+            metavar="SECONDS",
+            help="with --every: stop after this long (so that cron's next run takes over)",
+        )
 
-    def handle(self, *args, batch, every, full, **options):
+    def handle(self, *args, batch, every, full, duration, **options):
+        stop_at = time.monotonic() + duration if duration is not None else None
         while True:
-            total, head = 0, None
-            while True:
-                result = log_seal(batch=batch, full=full)
-                if not result.appended:
-                    break
-                total, head = total + result.appended, result.head
+            total, head = seal_pending(batch=batch, full=full)
             if head is not None and options["verbosity"] > 0:
                 self.stdout.write(
                     f"Logged {total} records; signed tree head {head.size} "
                     f"{bytes(head.root_hash).hex()}"
                 )
-            if every is None:
+            if every is None or (stop_at is not None and time.monotonic() + every >= stop_at):
                 return
             time.sleep(every)

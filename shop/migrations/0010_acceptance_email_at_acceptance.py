@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0008_change_notices_moved_here'),
+        ('shop', '0009_acceptance_without_chain'),
     ]
 
     operations = [
