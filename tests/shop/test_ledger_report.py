@@ -37,7 +37,7 @@ def legal(client, django_user_model):
 
 
 def ledger_csv(client, **params) -> tuple[bytes, list[dict]]:
-    response = client.get(reverse("shop_consent_ledger"), {"export": "csv", **params})
+    response = client.get(reverse("shop_consent_ledger:index"), {"export": "csv", **params})
     assert response.status_code == 200
     raw = b"".join(response.streaming_content)
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -93,7 +93,7 @@ def test_each_acceptance_keeps_the_email_it_was_made_under(policy):
 def test_legal_finds_a_customer_by_email_phone_or_id(legal, policy):
     dana = make_customer(email="dana@example.kz", phone="+7 702 555 11 22")
     make_customer(email="other@example.kz", phone="+7 705 000 00 01")
-    url = reverse("shop_consent_ledger")
+    url = reverse("shop_consent_ledger:index")
     for query in ("dana@example.kz", "DANA@example.kz", "8 702 555 11 22", str(dana.pk)):
         page = text_of(legal.get(url, {"customer": query}))
         assert "dana@example.kz" in page, query
@@ -112,7 +112,7 @@ def test_legal_finds_a_customer_by_email_phone_or_id(legal, policy):
 def test_an_anonymised_customer_is_found_by_id_only(legal, policy):
     closed = make_customer(email="closed@example.kz", phone="+7 702 555 11 22")
     customer_anonymise(customer=closed)
-    url = reverse("shop_consent_ledger")
+    url = reverse("shop_consent_ledger:index")
     assert f"anonymised-{closed.user_id}@invalid" in text_of(
         legal.get(url, {"customer": str(closed.pk)})
     )
@@ -126,13 +126,13 @@ def test_an_anonymised_customer_is_found_by_id_only(legal, policy):
 def test_the_screen_shows_almaty_time_not_how_long_ago(legal, policy):
     with time_machine.travel(ACCEPTED, tick=False):
         make_customer(email="dana@example.kz", language="kk")
-    page = text_of(legal.get(reverse("shop_consent_ledger")))
+    page = text_of(legal.get(reverse("shop_consent_ledger:index")))
     assert "15.01.2027 09:05:06 (UTC+05:00)" in page
     assert "назад" not in page  # Wagtail's relative "… ago"
     assert t("Accepted at (Almaty time)") in page
     assert "Казахский" in page
     assert t("registration") in page
-    assert ">kk<" not in legal.get(reverse("shop_consent_ledger")).content.decode()
+    assert ">kk<" not in legal.get(reverse("shop_consent_ledger:index")).content.decode()
 
 
 @pytest.mark.django_db
@@ -164,7 +164,7 @@ def test_the_csv_can_be_narrowed_to_one_customer(legal, policy):
 def test_the_xlsx_has_the_same_words_and_times(legal, policy):
     with time_machine.travel(ACCEPTED, tick=False):
         make_customer(email="dana@example.kz", language="kk")
-    response = legal.get(reverse("shop_consent_ledger"), {"export": "xlsx"})
+    response = legal.get(reverse("shop_consent_ledger:index"), {"export": "xlsx"})
     content = b"".join(response.streaming_content) if response.streaming else response.content
     rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     columns = ConsentLedgerReportView.list_export
@@ -180,7 +180,7 @@ def test_the_per_version_export_says_yes_and_no(client, django_user_model, polic
     data = body_data(policy)
     replace_in_clause(data, "2.2.4", "адрес доставки", "адрес доставки Товара")
     publish_version(policy, data, material=True)
-    response = client.get(reverse("shop_consent_versions"), {"export": "csv"})
+    response = client.get(reverse("shop_consent_versions:index"), {"export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     material = {row[0]: row[2] for row in rows[1:]}
     assert material == {"1": "Нет", "2": "Да"}
