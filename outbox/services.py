@@ -396,6 +396,31 @@ def outbox_sweep(*, limit: int = SWEEP_LIMIT) -> int:
     return len(overdue)
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job the scheduler (cron, a systemd timer) must run every ``every``."""
+
+    name: str  # the management command, and its name on the dashboard
+    every: timedelta
+    description: str  # what it does, for staff (lazily translated)
+
+
+_PERIODIC_JOBS: dict[str, PeriodicJob] = {}
+
+
+def periodic_job_register(*, name: str, every: timedelta, description) -> None:
+    """Declare a periodic job, so the dashboard warns when it never ran or is overdue.
+
+    Called from the owning app's ``AppConfig.ready``; the job itself records its runs with
+    ``job_run``.
+    """
+    _PERIODIC_JOBS[name] = PeriodicJob(name=name, every=every, description=description)
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    return sorted(_PERIODIC_JOBS.values(), key=lambda job: job.name)
+
+
 @contextmanager
 def job_run(name: str, *, every: timedelta):
     """Record when the periodic job ``name`` started and finished (the dashboard shows it).
@@ -403,7 +428,8 @@ def job_run(name: str, *, every: timedelta):
     Args:
         every: how often the scheduler runs it; the dashboard warns when a run is overdue.
 
-    Yields a dict; whatever the job puts under ``"outcome"`` is recorded as its outcome.
+    Yields a dict; whatever the job puts under ``"outcome"`` is recorded as its outcome. A run
+    that raises keeps no finish time, which the dashboard shows.
     """
     started = timezone.now()
     JobRun.objects.update_or_create(

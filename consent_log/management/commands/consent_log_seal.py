@@ -2,7 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from consent_log.services import DEFAULT_BATCH, log_seal
+from consent_log.services import DEFAULT_BATCH, SEAL_EVERY, log_seal
+from outbox.services import job_run
 
 
 class Command(BaseCommand):
@@ -25,11 +26,14 @@ class Command(BaseCommand):
     def handle(self, *args, batch, every, full, **options):
         while True:
             total, head = 0, None
-            while True:
-                result = log_seal(batch=batch, full=full)
-                if not result.appended:
-                    break
-                total, head = total + result.appended, result.head
+            # Each round is a run for the dashboard, whether from cron or with --every.
+            with job_run("consent_log_seal", every=SEAL_EVERY) as run:
+                while True:
+                    result = log_seal(batch=batch, full=full)
+                    if not result.appended:
+                        break
+                    total, head = total + result.appended, result.head
+                run["outcome"] = total  # records logged
             if head is not None and options["verbosity"] > 0:
                 self.stdout.write(
                     f"Logged {total} records; signed tree head {head.size} "
