@@ -31,6 +31,9 @@ DEFAULT_BATCH = 10_000
 # README and docs/consent-log.md): the sequencer runs every few seconds; consent_verify
 # reports records older than this that are still not logged, and the dashboard warns.
 MAX_SEAL_DELAY = timedelta(seconds=60)
+# How often the sequencer must run at the least: the dashboard warns after twice this, when a
+# record may have waited longer than MAX_SEAL_DELAY.
+SEAL_EVERY = MAX_SEAL_DELAY / 2
 # How long a skipped id is watched for a late commit. Request transactions end within the
 # worker timeout (30 s); a record committed later still is reported by consent_verify and
 # logged by `consent_log_seal --full`.

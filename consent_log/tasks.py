@@ -4,11 +4,16 @@
 
 from django_tasks import task
 
-from .services import seal_pending
+from outbox.services import job_run
+
+from .services import SEAL_EVERY, seal_pending
 
 
 @task()
 def consent_log_seal() -> int:
     """Log everything committed and not yet logged, signing a head per batch; returns how many
     records were logged."""
-    return seal_pending().appended
+    with job_run("consent_log_seal", every=SEAL_EVERY) as run:
+        appended = seal_pending().appended
+        run["outcome"] = appended
+    return appended

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -11,6 +10,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from core.email_address import normalise_email
 
 from . import selectors
-from .emails import absolute_url, letter_language, send_customer_email
+from .customer_mail import password_reset_mail
 from .models import MAX_QUANTITY, Language, Order, Product, User
 from .phone import InvalidPhoneError, normalise_phone
 from .services import (
@@ -316,21 +316,16 @@ class ShopPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        user = context["user"]
-        language = letter_language(user, self.language)
-        reset_url = absolute_url(
-            language, "shop:password_reset_confirm", uidb64=context["uid"], token=context["token"]
-        )
-        send_customer_email(
-            to=to_email,
-            language=language,
-            template="password_reset",
-            context={
-                "user": user,
-                "reset_url": reset_url,
-                "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-            },
-        )
+        # Queued in the outbox (its own transaction: a reset records no other fact) and sent
+        # by a worker after the commit, so the answer never waits for the mail server.
+        with transaction.atomic():
+            password_reset_mail(
+                user=context["user"],
+                email=to_email,
+                uidb64=context["uid"],
+                token=context["token"],
+                language=self.language,
+            )
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -23,7 +23,7 @@ from core.email_address import normalise_email
 from legal.models import DocumentVersion, VersionText
 from legal.selectors import VersionInfo, document_state, policy_page_for_language
 
-from . import customer_mail, emails, ledger, selectors, tokens
+from . import customer_mail, ledger, selectors, tokens
 from .catalogue import SEED_PRODUCTS, seed_image_path
 from .consent import consent_status
 from .http import RequestMeta
@@ -211,12 +211,14 @@ def customer_update(
     return customer
 
 
+@transaction.atomic
 def customer_email_change_request(*, customer: Customer, new_email: str) -> tokens.EmailChange:
     """Ask to change a customer's log-in e-mail; nothing changes until the link is opened.
 
     A signed link goes to the new address (``customer_email_change_confirm`` acts on it) and
     the current address is told, so the owner hears of a change they did not ask for. Both
-    e-mails are in the customer's language. The caller has checked the current password.
+    e-mails are in the customer's language, queued in the outbox and sent after the commit.
+    The caller has checked the current password.
 
     Raises:
         EmailTakenError: the new address belongs to another account.
@@ -231,26 +233,8 @@ def customer_email_change_request(*, customer: Customer, new_email: str) -> toke
     if selectors.email_taken(email, exclude_user_id=user.pk):
         raise EmailTakenError
     change = tokens.EmailChange(user_id=user.pk, old_email=user.email, new_email=email)
-    language = customer.preferred_language
-    context = {
-        "customer": customer,
-        "new_email": email,
-        "valid_hours": settings.EMAIL_CHANGE_LINK_MAX_AGE // 3600,
-    }
-    confirm_url = emails.absolute_url(
-        language, "shop:account_email_confirm", token=tokens.email_change_token(change)
-    )
-    emails.send_customer_email(
-        to=email,
-        language=language,
-        template="email_change_confirm",
-        context={**context, "confirm_url": confirm_url},
-    )
-    emails.send_customer_email(
-        to=user.email,
-        language=language,
-        template="email_change_notice",
-        context={**context, "password_url": emails.absolute_url(language, "shop:password_change")},
+    customer_mail.email_change_mails(
+        customer=customer, change=change, token=tokens.email_change_token(change)
     )
     return change
 

@@ -2,7 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from consent_log.services import DEFAULT_BATCH, seal_pending
+from consent_log.services import DEFAULT_BATCH, SEAL_EVERY, seal_pending
+from outbox.services import job_run
 
 
 class Command(BaseCommand):
@@ -33,7 +34,10 @@ class Command(BaseCommand):
     def handle(self, *args, batch, every, full, duration, **options):
         stop_at = time.monotonic() + duration if duration is not None else None
         while True:
-            total, head = seal_pending(batch=batch, full=full)
+            # Each round is a run for the dashboard, whether from cron or with --every.
+            with job_run("consent_log_seal", every=SEAL_EVERY) as run:
+                total, head = seal_pending(batch=batch, full=full)
+                run["outcome"] = total  # records logged
             if head is not None and options["verbosity"] > 0:
                 self.stdout.write(
                     f"Logged {total} records; signed tree head {head.size} "
