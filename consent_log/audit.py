@@ -20,7 +20,11 @@ from .services import SOURCES
 from .verifier import jetu_verify
 
 CHUNK = 10_000  # rows per round trip; SQLite takes at most 32,766 parameters
-KIND_NAMES = {"acceptance": "acceptance", "version_text": "version text"}
+KIND_NAMES = {
+    "acceptance": "acceptance",
+    "version_text": "version text",
+    "consent_terms": "consent terms",
+}
 
 
 class Finding(NamedTuple):
@@ -144,7 +148,7 @@ def log_audit(*, outside_heads: list[dict] = (), max_delay: timedelta) -> AuditR
     unlogged = expected.keys() - logged
     for source in SOURCES:
         ids = sorted(object_id for kind, object_id in unlogged if kind == source.kind)
-        moment = "created_at" if source.kind == LeafKind.VERSION_TEXT else "accepted_at"
+        moment = "accepted_at" if source.kind == LeafKind.ACCEPTANCE else "created_at"
         for start in range(0, len(ids), CHUNK):
             chunk_ids = ids[start : start + CHUNK]
             overdue = source.model.objects.filter(pk__in=chunk_ids, **{f"{moment}__lt": late})
