@@ -278,7 +278,9 @@ def test_sequencers_running_at_once_take_turns(committed_content, public_key):
     assert errors == []
     log_seal()
     records = logged_records()
-    assert len(records) == VersionText.objects.count() + Acceptance.objects.count()
+    assert len(records) == (
+        VersionText.objects.count() + ConsentTerms.objects.count() + Acceptance.objects.count()
+    )
     assert len(set(records)) == len(records)
     heads = [published(head) for head in TreeHead.objects.order_by("size")]
     for head in heads:
