@@ -28,7 +28,7 @@ from joserfc import jws
 from joserfc.jwk import OKPKey
 
 from legal.consent_terms import labelled
-from legal.services import version_terms
+from legal.selectors import version_terms
 from shop.models import Acceptance
 
 from . import leaves, signing

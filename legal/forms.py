@@ -46,7 +46,7 @@ class LegalDocumentForm(WagtailAdminPageForm):
         from .consent_terms import DataCategory, Purpose, Recipient
 
         super().__init__(*args, **kwargs)
-        from .services import publication_fields_are_spent
+        from .publishing import publication_fields_are_spent
 
         # Lists of codes are stored as JSON; Legal ticks them.
         for name, choices in (
@@ -65,7 +65,7 @@ class LegalDocumentForm(WagtailAdminPageForm):
         cleaned_data = super().clean()
         if not any(action in self.data for action in SENDING_ACTIONS):
             return cleaned_data  # a draft may be incomplete
-        from .services import publication_fields_problems
+        from .publishing import publication_fields_problems
 
         for name in ("title", "body", *PER_PUBLICATION_FIELDS, *CONSENT_FIELDS):
             if name in cleaned_data and name not in self.errors:

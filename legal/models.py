@@ -58,7 +58,7 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     """A legal document such as the privacy policy, kept as numbered sections and clauses.
 
     The page holds the working text; every publication freezes it into a numbered version
-    (see ``legal.services``) that customers accept and that never changes again.
+    (see ``legal.publishing``) that customers accept and that never changes again.
     """
 
     short_name = models.CharField(
@@ -209,8 +209,9 @@ class LegalDocumentPage(RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
-        from .services import effective_date_problem
+        from .publishing import effective_date_problem
 
+        # The field's own error while editing; publication judges an empty date too.
         problem = effective_date_problem(self)
         if problem:
             raise ValidationError({"effective_from": problem})
@@ -329,14 +330,6 @@ class VersionQuerySet(AppendOnlyQuerySet):
             qs = qs.filter(texts__locale__language_code=code)
         return qs.distinct()
 
-    def in_force_at(self, moment):
-        """Complete versions whose effective date has come, newest first."""
-        return (
-            self.complete()
-            .filter(effective_from__lte=moment)
-            .order_by("-effective_from", "-number")
-        )
-
 
 def required_languages() -> list[str]:
     """Languages a version needs before it can come into force (ru and kk by default)."""
@@ -346,7 +339,7 @@ def required_languages() -> list[str]:
 class DocumentVersion(AppendOnlyModel):
     """A numbered publication of a legal document, frozen for good.
 
-    Created by ``legal.services.version_record_publication`` when the source-language page is
+    Created by ``legal.publishing.PublishLegalTextAction`` when the source-language page is
     published; translations join it as ``VersionText`` rows. A version is *in force* from its
     ``effective_from`` once it has a text in every required language.
     """

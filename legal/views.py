@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from .cache import mark_cacheable
 from .comparison import comparison_context, draft_comparison_context
 from .consent_terms import labelled
+from .extensions import archive_sections, fresh_until
 from .models import ConsentTerms, VersionText
 from .rendering import mark_bare_links, render_blocks, table_of_contents
 from .selectors import UPCOMING, DocumentState, VersionInfo, document_state, version_text
@@ -95,6 +96,7 @@ def archive(request, page):
         for info in reversed(state.versions)
     ]
     available = [info for info in state.versions if language in info.languages]
+    sections = archive_sections(request, page)
     context = {
         "page": page,
         "self": page,
@@ -105,9 +107,10 @@ def archive(request, page):
         "compare_choices": available,
         "default_old": available[-2].number if len(available) > 1 else None,
         "default_new": available[-1].number if available else None,
+        "sections": [section.html for section in sections],
     }
     response = TemplateResponse(request, "legal/version_list.html", context)
-    return mark_cacheable(response, state.next_change_at)
+    return mark_cacheable(response, fresh_until(sections, state.next_change_at))
 
 
 def _version_json(request, page, info: VersionInfo) -> dict:

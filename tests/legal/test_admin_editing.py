@@ -159,3 +159,38 @@ def test_malformed_number_is_refused(admin_client, policy):
     response = post_edit(admin_client, policy, items)
     assert response.status_code == 200
     assert "5.x" in response.content.decode()
+
+
+def test_publishing_before_an_upcoming_version_keeps_the_draft_and_says_why(admin_client, policy):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.helpers import publish_version
+    from tests.legal.test_workflow_and_roles import changed_body
+
+    future = timezone.now() + timedelta(days=10)
+    publish_version(policy, changed_body(policy), effective_from=future)  # upcoming
+    page = LegalDocumentPage.objects.get(pk=policy.pk)
+    live_before = page.live_revision_id
+    items = form_items(page)
+    items[-1][1]["text"] = rich_text("<p>Изменённый последний пункт.</p>")
+
+    # An empty date means "at publication", which would come before version 2.
+    response = post_edit(
+        admin_client,
+        page,
+        items,
+        change_summary="Уточнён последний пункт.",
+        **{"action-publish": "action-publish"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/pages/{policy.pk}/edit/"
+    page = LegalDocumentPage.objects.get(pk=policy.pk)
+    assert page.live_revision_id == live_before
+    assert page.has_unpublished_changes
+    draft = page.get_latest_revision().as_object()
+    assert "Изменённый последний пункт." in draft.to_blocks()[-1]["html"]
+    assert DocumentVersion.objects.filter(document=policy).count() == 2
+    messages = admin_client.get(response["Location"]).content.decode()
+    assert "не может вступить в силу раньше версии 2" in messages

@@ -23,7 +23,7 @@ from legal.consent_terms import (
     terms_problems,
 )
 from legal.models import ConsentTerms, DocumentVersion, LegalDocumentPage
-from legal.services import PublicationError
+from legal.publishing import PublicationError
 from tests.helpers import publish_source
 from tests.legal.test_admin_editing import form_items, post_edit
 from tests.legal.test_workflow_and_roles import changed_body
