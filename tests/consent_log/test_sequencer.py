@@ -309,7 +309,7 @@ def test_the_command_from_cron_seals_and_stops_for_the_next_run(db):
     call_command("consent_log_seal", "--every", "0.05", "--for", "0.3", stdout=out)
     assert time.monotonic() - started < 5
     size = selectors.log_size()
-    assert size == VersionText.objects.count() + 2
+    assert size == VersionText.objects.count() + ConsentTerms.objects.count() + 2
     assert f"signed tree head {size} " in out.getvalue()
 
 
@@ -318,5 +318,5 @@ def test_the_task_seals_what_is_pending(db):
 
     customers(2)
     result = consent_log_seal.enqueue()  # the tests' immediate backend runs it now
-    assert result.return_value == VersionText.objects.count() + 2
+    assert result.return_value == VersionText.objects.count() + ConsentTerms.objects.count() + 2
     assert selectors.log_size() == result.return_value
