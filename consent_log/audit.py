@@ -20,7 +20,11 @@ from .services import SOURCES
 from .verifier import jetu_verify
 
 CHUNK = 10_000  # rows per round trip; SQLite takes at most 32,766 parameters
-KIND_NAMES = {"acceptance": "acceptance", "version_text": "version text"}
+KIND_NAMES = {
+    "acceptance": "acceptance",
+    "version_text": "version text",
+    "consent_terms": "consent terms",
+}
 
 
 class Finding(NamedTuple):

@@ -41,6 +41,22 @@ class LoggedVersionText(NamedTuple):
     html_sha256: str
 
 
+class LoggedConsentTerms(NamedTuple):
+    """What a consent to a version covers, frozen with the version (``legal.ConsentTerms``)."""
+
+    id: int
+    document_id: int
+    version_id: int
+    version_number: int
+    purposes: list
+    data_categories: list
+    third_party_transfer: bool
+    third_parties: list
+    cross_border_transfer: bool
+    storage_term: str
+    created_at: datetime
+
+
 class LoggedAcceptance(NamedTuple):
     """A customer's acceptance of one text, as the consent ledger recorded it."""
 
@@ -86,6 +102,26 @@ def version_text_leaf(text: LoggedVersionText) -> dict:
         "created_at": instant(text.created_at),
         "text_sha256": text.sha256,
         "html_sha256": text.html_sha256,
+    }
+
+
+def consent_terms_leaf(terms: LoggedConsentTerms) -> dict:
+    """The leaf of a version's consent terms: codes, as Legal chose them (labels are not logged:
+    they are translations of the codes and may be worded better later)."""
+    return {
+        "format": LEAF_FORMAT,
+        "kind": "consent_terms",
+        "id": terms.id,
+        "document": terms.document_id,
+        "version": terms.version_id,
+        "number": terms.version_number,
+        "purposes": list(terms.purposes),
+        "data_categories": list(terms.data_categories),
+        "third_party_transfer": bool(terms.third_party_transfer),
+        "third_parties": list(terms.third_parties),
+        "cross_border_transfer": bool(terms.cross_border_transfer),
+        "storage_term": terms.storage_term,
+        "created_at": instant(terms.created_at),
     }
 
 

@@ -14,6 +14,7 @@ class LeafKind(models.TextChoices):
     """What a leaf records."""
 
     VERSION_TEXT = "version_text", _("version text")
+    CONSENT_TERMS = "consent_terms", _("consent terms")
     ACCEPTANCE = "acceptance", _("acceptance")
 
 

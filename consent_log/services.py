@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
-from legal.models import VersionText
+from legal.models import ConsentTerms, VersionText
 from shop.models import Acceptance
 
 from . import leaves, merkle, signing
@@ -53,6 +53,19 @@ TEXT_FIELDS = {
     "created_at": "created_at",
     "sha256": "sha256",
     "html_sha256": "html_sha256",
+}
+TERMS_FIELDS = {
+    "id": "id",
+    "document_id": "version__document_id",
+    "version_id": "version_id",
+    "version_number": "version__number",
+    "purposes": "purposes",
+    "data_categories": "data_categories",
+    "third_party_transfer": "third_party_transfer",
+    "third_parties": "third_parties",
+    "cross_border_transfer": "cross_border_transfer",
+    "storage_term": "storage_term",
+    "created_at": "created_at",
 }
 ACCEPTANCE_FIELDS = {
     "id": "id",
@@ -97,7 +110,7 @@ class LoggedSource(NamedTuple):
         return queryset.order_by("pk").values_list(*self.fields.values())
 
 
-# Log order within a batch: texts first (see pending_records).
+# Log order within a batch: texts, then consent terms, then acceptances (see pending_records).
 SOURCES = (
     LoggedSource(
         LeafKind.VERSION_TEXT,
@@ -105,6 +118,14 @@ SOURCES = (
         TEXT_FIELDS,
         leaves.LoggedVersionText,
         leaves.version_text_leaf,
+        "created_at",
+    ),
+    LoggedSource(
+        LeafKind.CONSENT_TERMS,
+        ConsentTerms,
+        TERMS_FIELDS,
+        leaves.LoggedConsentTerms,
+        leaves.consent_terms_leaf,
         "created_at",
     ),
     LoggedSource(
@@ -155,11 +176,12 @@ def _unlogged(source: LoggedSource, now, *, full: bool = False):
 def pending_records(*, batch: int, full: bool = False) -> tuple[list, list[Gap]]:
     """The next committed records without a leaf, in log order, and the gaps they leave.
 
-    Returns ``([(kind, id, leaf), …], [new Gap, …])``. Per kind (texts first, so a text is
-    logged no later than the acceptances of it): late records first — those in a gap noticed
-    within ``GAP_WINDOW`` that have committed since — then records above the highest id logged,
-    in id order. Both are index lookups, whatever the size of the tables. ``full`` looks for
-    unlogged records among all ids instead (slow; for repairs after ``consent_verify``).
+    Returns ``([(kind, id, leaf), …], [new Gap, …])``. Per kind (texts, then consent terms,
+    then acceptances, so a version is logged no later than the acceptances of it): late
+    records first — those in a gap noticed within ``GAP_WINDOW`` that have committed since —
+    then records above the highest id logged, in id order. Both are index lookups, whatever
+    the size of the tables. ``full`` looks for unlogged records among all ids instead (slow;
+    for repairs after ``consent_verify``).
     """
     now = timezone.now()
     pending, gaps = [], []

@@ -17,7 +17,7 @@ from django.db import connection
 from consent_log import selectors
 from consent_log.models import Leaf, LeafKind, TreeHead
 from consent_log.services import log_seal
-from legal.models import VersionText
+from legal.models import ConsentTerms, VersionText
 from shop import ledger
 from shop.models import Acceptance
 from shop.services import ledger_verify
@@ -186,6 +186,20 @@ def test_changed_version_metadata_names_its_texts(sealed, statement):
     assert not ok
     for other in VersionText.objects.filter(version_id=text.version_id):
         assert f"version text {other.pk}: differs" in output
+
+
+def test_changed_consent_terms_are_named(sealed):
+    """Rewriting what a version's consent covered (a purpose added after the fact) shows."""
+    terms = ConsentTerms.objects.get(version__number=1)
+    tamper(
+        (
+            "UPDATE legal_consentterms SET cross_border_transfer = %s WHERE id = %s",
+            True,
+            terms.pk,
+        )
+    )
+    ok, output = verify()
+    assert not ok and f"consent terms {terms.pk}: differs" in output
 
 
 def test_a_changed_summary_is_named(sealed):

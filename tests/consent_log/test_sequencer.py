@@ -19,7 +19,7 @@ from consent_log import leaves, selectors, signing
 from consent_log.models import Leaf, LeafKind, Node, TreeHead
 from consent_log.services import GAP_WINDOW, SOURCES, id_gaps, log_seal
 from core.append_only import ImmutableRecordError
-from legal.models import VersionText
+from legal.models import ConsentTerms, VersionText
 from shop.models import Acceptance, Customer, User
 from tests.conftest import postgres_only
 from tests.consent_log.conftest import customers
@@ -48,6 +48,23 @@ def logged_records() -> list[bytes]:
                     created_at=text.created_at,
                     sha256=text.sha256,
                     html_sha256=text.html_sha256,
+                )
+            )
+        elif leaf.kind == LeafKind.CONSENT_TERMS:
+            terms = ConsentTerms.objects.select_related("version").get(pk=leaf.object_id)
+            record = leaves.consent_terms_leaf(
+                leaves.LoggedConsentTerms(
+                    id=terms.pk,
+                    document_id=terms.version.document_id,
+                    version_id=terms.version_id,
+                    version_number=terms.version.number,
+                    purposes=terms.purposes,
+                    data_categories=terms.data_categories,
+                    third_party_transfer=terms.third_party_transfer,
+                    third_parties=terms.third_parties,
+                    cross_border_transfer=terms.cross_border_transfer,
+                    storage_term=terms.storage_term,
+                    created_at=terms.created_at,
                 )
             )
         else:
@@ -81,16 +98,18 @@ def published(head: TreeHead) -> dict:
     return selectors.head_document(head)
 
 
-def test_first_seal_logs_the_published_texts_then_the_acceptances(db, public_key):
+def test_first_seal_logs_the_published_texts_and_terms_then_the_acceptances(db, public_key):
     customers(3)
     result = log_seal()
     kinds = list(Leaf.objects.order_by("index").values_list("kind", "object_id"))
     texts = sorted(VersionText.objects.values_list("pk", flat=True))
+    terms = sorted(ConsentTerms.objects.values_list("pk", flat=True))
     acceptances = sorted(Acceptance.objects.values_list("pk", flat=True))
+    assert len(terms) == 1  # version 1's
     assert kinds == [(LeafKind.VERSION_TEXT, pk) for pk in texts] + [
-        (LeafKind.ACCEPTANCE, pk) for pk in acceptances
-    ]
-    assert result.appended == len(texts) + 3 == result.head.size
+        (LeafKind.CONSENT_TERMS, pk) for pk in terms
+    ] + [(LeafKind.ACCEPTANCE, pk) for pk in acceptances]
+    assert result.appended == len(texts) + 1 + 3 == result.head.size
     assert bytes(result.head.root_hash) == mth(logged_records())
     jetu_verify.verify_head(published(result.head), public_key)
 
@@ -140,13 +159,13 @@ def test_subtrees_are_stored_once_and_only_completed_ones(db):
 
 def test_a_batch_takes_texts_first_and_the_rest_waits(db):
     customers(4)
-    texts = VersionText.objects.count()
-    first = log_seal(batch=texts + 1)
-    assert first.appended == texts + 1
+    versions = VersionText.objects.count() + ConsentTerms.objects.count()
+    first = log_seal(batch=versions + 1)
+    assert first.appended == versions + 1
     assert Leaf.objects.filter(kind=LeafKind.ACCEPTANCE).count() == 1
     second = log_seal(batch=100)
     assert second.appended == 3
-    assert second.head.size == texts + 4
+    assert second.head.size == versions + 4
 
 
 def _acceptance_with_id(pk: int, like: Acceptance) -> Acceptance:
@@ -262,7 +281,9 @@ def test_sequencers_running_at_once_take_turns(committed_content, public_key):
     assert errors == []
     log_seal()
     records = logged_records()
-    assert len(records) == VersionText.objects.count() + Acceptance.objects.count()
+    assert len(records) == (
+        VersionText.objects.count() + ConsentTerms.objects.count() + Acceptance.objects.count()
+    )
     assert len(set(records)) == len(records)
     heads = [published(head) for head in TreeHead.objects.order_by("size")]
     for head in heads:
@@ -288,7 +309,7 @@ def test_the_command_from_cron_seals_and_stops_for_the_next_run(db):
     call_command("consent_log_seal", "--every", "0.05", "--for", "0.3", stdout=out)
     assert time.monotonic() - started < 5
     size = selectors.log_size()
-    assert size == VersionText.objects.count() + 2
+    assert size == VersionText.objects.count() + ConsentTerms.objects.count() + 2
     assert f"signed tree head {size} " in out.getvalue()
 
 
@@ -297,5 +318,5 @@ def test_the_task_seals_what_is_pending(db):
 
     customers(2)
     result = consent_log_seal.enqueue()  # the tests' immediate backend runs it now
-    assert result.return_value == VersionText.objects.count() + 2
+    assert result.return_value == VersionText.objects.count() + ConsentTerms.objects.count() + 2
     assert selectors.log_size() == result.return_value
