@@ -6,7 +6,7 @@ from home.roles import create_groups
 class Migration(migrations.Migration):
     dependencies = [
         ("home", "0005_outbox_permissions"),
-        ("consent_log", "0002_evidence_pack_permission"),
+        ("consent_log", "0003_evidence_pack_permission"),
     ]
 
     operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consent_log', '0001_transparency_log'),
+        ('consent_log', '0002_consent_terms_are_logged'),
     ]
 
     operations = [
