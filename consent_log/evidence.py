@@ -148,7 +148,7 @@ def evidence_pack(*, customer: Customer, generated_by: str) -> EvidencePack:
     head = selectors.head_latest()
     acceptances = (
         Acceptance.objects.filter(customer=customer)
-        .select_related("version", "text__page", "text__locale")
+        .select_related("version", "text__page", "text__locale", "email_at_acceptance")
         .order_by("accepted_at", "pk")
     )
     items = []

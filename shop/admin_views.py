@@ -348,9 +348,9 @@ class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
         return f"consent-ledger-{datetime.date.today():%Y-%m-%d}"
 
     def get_queryset(self):
-        self.queryset = Acceptance.objects.select_related("customer__user", "version").order_by(
-            "-pk"
-        )
+        self.queryset = Acceptance.objects.select_related(
+            "customer__user", "version", "email_at_acceptance"
+        ).order_by("-pk")
         return super().get_queryset()
 
     # Streamed (bench/ledger.py): exporting 1,000,000 records loaded them all before the

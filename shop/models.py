@@ -376,14 +376,6 @@ class Acceptance(AppendOnlyModel):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=USER_AGENT_MAX_LENGTH, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    # The address the customer logged in with when they accepted: they may change it later,
-    # and a dispute is about who accepted then. Empty on records made before it was kept.
-    # Not in the public log either: its leaves name no one.
-    email = models.EmailField(
-        _("e-mail at acceptance"),
-        blank=True,
-        help_text=_("Empty for acceptances recorded before the address was kept."),
-    )
     previous_hash = models.CharField(
         _("hash of the previous record"), max_length=64, null=True, blank=True
     )
@@ -415,6 +407,13 @@ class Acceptance(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.customer_id} → {self.version} [{self.language}]"
+
+    @property
+    def email(self) -> str:
+        """The address this acceptance was made under ("" once the account was closed, and for
+        records made before addresses were kept)."""
+        record = getattr(self, "email_at_acceptance", None)
+        return record.email if record is not None else ""
 
     @property
     def is_chained(self) -> bool:
@@ -465,3 +464,31 @@ class ChangeNotice(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.version} → {self.customer_id}"
+
+
+class AcceptanceEmail(models.Model):
+    """The address a customer logged in with when they accepted a text.
+
+    They may change it later, and a dispute is about who accepted then; but it says who the
+    customer is, so it is kept beside the ledger, not in it: closing the account deletes it
+    (``customer_anonymise``) while the acceptance, which names no one, stays. Not in the
+    public log either. Acceptances recorded before addresses were kept have none.
+    """
+
+    acceptance = models.OneToOneField(
+        Acceptance,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="email_at_acceptance",
+        verbose_name=_("acceptance"),
+    )
+    email = models.EmailField(_("e-mail at acceptance"))
+
+    class Meta:
+        verbose_name = _("e-mail at acceptance")
+        verbose_name_plural = _("e-mails at acceptance")
+        default_permissions = ()
+
+    def __str__(self):
+        return self.email
+

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.email_address import normalise_email
 from legal.models import DocumentVersion, LegalDocumentPage
 from legal.selectors import (
     POLICY_SLUG,
@@ -31,7 +32,7 @@ from legal.selectors import (
 
 from .cart import Cart
 from .consent import ConsentStatus, consent_status
-from .models import Acceptance, Customer, Order, Product, User
+from .models import Acceptance, AcceptanceEmail, Customer, Order, Product, User
 from .phone import InvalidPhoneError, normalise_phone
 
 # ---------------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def customer_lookup_parse(query: str) -> CustomerLookup:
     if match := _ID_RE.match(text):
         return CustomerLookup("id", int(match[1]))
     if "@" in text:
-        return CustomerLookup("email", text.lower())
+        return CustomerLookup("email", normalise_email(text))
     try:
         return CustomerLookup("phone", normalise_phone(text))
     except InvalidPhoneError:
@@ -137,7 +138,9 @@ def customers_matching(query: str, queryset: QuerySet[Customer] | None = None):
     if lookup.kind == "id":
         return queryset.filter(pk=lookup.value)
     if lookup.kind == "email":
-        accepted_as = Acceptance.objects.filter(email__iexact=lookup.value).values("customer_id")
+        accepted_as = AcceptanceEmail.objects.filter(email__iexact=lookup.value).values(
+            "acceptance__customer_id"
+        )
         return queryset.filter(anonymised_at__isnull=True).filter(
             Q(user__email__iexact=lookup.value) | Q(pk__in=accepted_as)
         )

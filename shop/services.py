@@ -30,6 +30,7 @@ from .http import RequestMeta
 from .models import (
     MAX_QUANTITY,
     Acceptance,
+    AcceptanceEmail,
     Customer,
     Order,
     OrderLine,
@@ -287,7 +288,8 @@ def customer_anonymise(*, customer: Customer) -> Customer:
     Names, phone and addresses — on the profile and on past orders — are blanked, the e-mail
     becomes ``anonymised-<id>@invalid`` and the account can no longer log in. Orders and
     acceptances stay attached to the anonymous customer: the shop keeps its sales records,
-    and the ledger keeps proving which text was accepted, without saying by whom.
+    and the ledger keeps proving which text was accepted, without saying by whom (the
+    e-mail address each acceptance was made under is deleted).
     """
     customer = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
     if customer.is_anonymised:
@@ -308,6 +310,7 @@ def customer_anonymise(*, customer: Customer) -> Customer:
     customer.anonymised_at = timezone.now()
     customer.save()
     customer.orders.update(delivery_address="")
+    AcceptanceEmail.objects.filter(acceptance__customer=customer).delete()
     return customer
 
 
@@ -319,14 +322,16 @@ def _acceptance_of(customer: Customer, version_pk: int) -> Acceptance | None:
     return Acceptance.objects.filter(customer=customer, version_id=version_pk).first()
 
 
-def _acceptance_insert(acceptance: Acceptance) -> None:
-    """The ledger write itself: one INSERT (``bench/`` swaps it for a plain table's).
+def _acceptance_insert(acceptance: Acceptance, *, email: str) -> None:
+    """The ledger write itself: the record and, beside it, the address it was made under
+    (``bench/`` swaps both for one plain table's INSERT).
 
     Raises:
         IntegrityError: the customer's acceptance of this version was committed meanwhile.
     """
     with transaction.atomic():  # a savepoint, so the caller's transaction survives a refusal
         acceptance.save(force_insert=True)
+        AcceptanceEmail.objects.create(acceptance=acceptance, email=email)
 
 
 @transaction.atomic
@@ -379,13 +384,12 @@ def acceptance_record(
         ip_address=meta.ip_address,
         user_agent=meta.user_agent,
         channel=channel,
-        email=customer.user.email,
     )
     # The fields are checked here; the constraints by the database, which alone can see a
     # concurrent double submit.
     acceptance.full_clean(validate_unique=False, validate_constraints=False)
     try:
-        _acceptance_insert(acceptance)
+        _acceptance_insert(acceptance, email=customer.user.email)
     except IntegrityError:
         existing = _acceptance_of(customer, version.pk)
         if existing is None:

@@ -18,7 +18,7 @@ class BenchsiteConfig(AppConfig):
 
             from .models import PlainAcceptance
 
-            def plain_insert(acceptance):
+            def plain_insert(acceptance, *, email):
                 PlainAcceptance.objects.create(
                     customer_id=acceptance.customer_id,
                     version_id=acceptance.version_id,

@@ -123,6 +123,21 @@ def test_an_anonymised_customer_is_found_by_id_only(legal, policy):
 
 
 @pytest.mark.django_db
+def test_closing_the_account_deletes_the_address_its_acceptances_were_made_under(legal, policy):
+    closed = make_customer(email="closed@example.kz")
+    acceptance = Acceptance.objects.get(customer=closed)
+    customer_anonymise(customer=closed)
+    # The consent is still proven (the record and its text hash stay) but names no one.
+    assert Acceptance.objects.get(pk=acceptance.pk).text_sha256 == acceptance.text_sha256
+    assert Acceptance.objects.get(pk=acceptance.pk).email == ""
+    page = text_of(legal.get(reverse("shop_consent_ledger:index"), {"customer": str(closed.pk)}))
+    assert "closed@example.kz" not in page
+    raw, rows = ledger_csv(legal, customer=str(closed.pk))
+    assert [row["ID покупателя"] for row in rows] == [str(closed.pk)]  # the record stays
+    assert b"closed@example.kz" not in raw
+
+
+@pytest.mark.django_db
 def test_the_screen_shows_almaty_time_not_how_long_ago(legal, policy):
     with time_machine.travel(ACCEPTED, tick=False):
         make_customer(email="dana@example.kz", language="kk")
