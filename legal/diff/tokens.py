@@ -87,13 +87,7 @@ class Formatting:
         self.key = tuple(e.identity for e in elems) or None
 
 
-@functools.lru_cache(maxsize=1024)
-def _formatting(elems: tuple[Element, ...]) -> Formatting:
-    """One shared :class:`Formatting` per set of open elements (consecutive words share it)."""
-    return Formatting(elems)
-
-
-PLAIN = _formatting(())
+PLAIN = Formatting(())
 
 
 class Token(NamedTuple):
@@ -143,6 +137,9 @@ class Tokenizer(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        # One shared Formatting per set of open elements, for the whole comparison: the
+        # consecutive words of a bold phrase share one object.
+        self._formatting = functools.lru_cache(maxsize=None)(Formatting)
         self._start()
 
     def _start(self) -> None:
@@ -265,7 +262,7 @@ class Tokenizer(HTMLParser):
         elems: dict[Any, Element] = {}
         for opened in self._inline:
             elems.setdefault(opened.element.identity, opened.element)
-        self._ctx = _formatting(tuple(elems.values()))
+        self._ctx = self._formatting(tuple(elems.values()))
 
     def _emit(self, kind: int, key: Any, html: str, text: str) -> None:
         tokens = self.tokens
