@@ -111,17 +111,15 @@ def test_the_same_words_in_another_order_are_another_clause():
     assert rows(old, new) == [("removed", "1.1", None), ("added", None, "1.1")]
 
 
-def test_a_long_renumbered_clause_with_one_changed_number_is_moved():
-    # Over 200 words in which most words recur: a matcher that skipped "popular" words
-    # would see almost nothing in common and report the clause removed and re-added.
-    orders = "; ".join(f"сведения о заказе № {k} Покупателя" for k in range(1, 41)) + "."
+def test_a_long_renumbered_clause_of_recurring_words_with_one_changed_word_is_moved():
+    # Over 200 words, every one of them recurring: a matcher that skipped "popular" words
+    # would find nothing to anchor on and report the clause removed and re-added.
+    orders = "; ".join(["сведения о заказах Покупателя"] * 50)
+    edited = orders.replace("о заказах", "о платежах", 1)
     old = [clause("1.1", orders)]
-    new = [
-        clause("1.1", "Новый пункт о файлах cookie."),
-        clause("1.2", orders.replace("№ 20 ", "№ 21 ")),
-    ]
+    new = [clause("1.1", "Новый пункт о файлах cookie."), clause("1.2", edited)]
     diff = diff_versions(old, new)
     assert rows(old, new) == [("added", None, "1.1"), ("moved", "1.1", "1.2")]
     marked = diff.blocks[1].inline_html
-    assert "заказе № <del>20</del><ins>21</ins> Покупателя" in marked
+    assert marked.startswith("<p>сведения о <del>заказах</del><ins>платежах</ins> Покупателя; ")
     assert marked.count("<del>") == marked.count("<ins>") == 1
