@@ -41,6 +41,9 @@ TEMPLATE = "legal/email/change_notice"
 # Class of the PostgreSQL advisory lock (with the batch's first id) that makes two tasks for
 # the same batch take turns; the second then finds nobody left to notify.
 NOTICE_LOCK_CLASS = 0x6A6E02
+# Workers send what is prepared (priority 0, transactional mail 50) before preparing more, so
+# a fan-out to many customers flows out steadily instead of filling the outbox first.
+PRIORITY_PREPARE = -10
 
 
 @dataclass(frozen=True)
@@ -82,9 +85,11 @@ def newest_announceable(document_pk: int) -> DocumentVersion | None:
 
 def recipients(version: DocumentVersion):
     """Customers who must hear about ``version``: active, not accepted it, not told yet."""
-    return Customer.objects.active().exclude(
-        pk__in=ChangeNotice.objects.filter(version=version).values("customer_id")
-    ).exclude(pk__in=version.acceptances.values("customer_id"))
+    return (
+        Customer.objects.active()
+        .exclude(pk__in=ChangeNotice.objects.filter(version=version).values("customer_id"))
+        .exclude(pk__in=version.acceptances.values("customer_id"))
+    )
 
 
 def notice_progress(version: DocumentVersion) -> NoticeProgress:
@@ -125,8 +130,13 @@ def notices_fan_out(
             bounds = due.aggregate(count=Count("pk"), low=Min("pk"), high=Max("pk"))
             batches = 0
             if bounds["count"]:
+                prepare = notices_prepare.using(
+                    priority=PRIORITY_PREPARE
+                    if notices_prepare.get_backend().supports_priority
+                    else None
+                )
                 for first in range(bounds["low"], bounds["high"] + 1, batch_size):
-                    notices_prepare.enqueue(version.pk, first, first + batch_size - 1)
+                    prepare.enqueue(version.pk, first, first + batch_size - 1)
                     batches += 1
             result = FanOut(version=version, due=bounds["count"], batches=batches)
             results.append(result)
@@ -175,9 +185,7 @@ def notices_prepare_batch(*, version_pk: int, first_pk: int, last_pk: int) -> in
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [NOTICE_LOCK_CLASS, first_pk]
-            )
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [NOTICE_LOCK_CLASS, first_pk])
     version = DocumentVersion.objects.select_related("document").get(pk=version_pk)
     customers = list(
         recipients(version)
@@ -189,9 +197,7 @@ def notices_prepare_batch(*, version_pk: int, first_pk: int, last_pk: int) -> in
         return 0
     sources = _sources(version)
     last_accepted = dict(
-        Acceptance.objects.filter(
-            customer__in=customers, version__document_id=version.document_id
-        )
+        Acceptance.objects.filter(customer__in=customers, version__document_id=version.document_id)
         .values("customer_id")
         .annotate(number=Max("version__number"))
         .values_list("customer_id", "number")
