@@ -36,10 +36,15 @@ def main() -> int:
     if not rows:
         print("No mutation results: run `make mutants` first.")
         return 1
-    below = []
+    below, not_run = [], []
     print(f"{'module':32s} {'killed':>7s} {'survived':>9s} {'score':>7s}")
     for module, killed, survived, total in rows:
-        score = 100.0 * killed / total if total else 100.0
+        if not total:
+            # Mutants generated but none tried yet (a run restricted to other modules).
+            print(f"{module:32s} {'—':>7s} {'—':>9s} {'not run':>7s}")
+            not_run.append(module)
+            continue
+        score = 100.0 * killed / total
         print(f"{module:32s} {killed:7d} {survived:9d} {score:6.1f}%")
         if score < GOAL:
             below.append(module)
@@ -48,8 +53,9 @@ def main() -> int:
     print(f"{'all':32s} {killed:7d} {total - killed:9d} {100.0 * killed / total:6.1f}%")
     if below:
         print(f"Below the {GOAL:.0f} % goal: {', '.join(below)}")
-        return 1
-    return 0
+    if not_run:
+        print(f"Not run yet: {', '.join(not_run)}")
+    return 1 if below or not_run else 0
 
 
 if __name__ == "__main__":

@@ -47,9 +47,10 @@ class Item:
         self.html = html
         self._tok = tok
         self._tokens: list[Token] | None = None
-        self.keys: tuple | None = None
-        self.sim: list[str] | None = None
         self._counter: Counter | None = None
+        # ``keys`` (comparison keys) and ``sim`` (similarity words) exist once ensure() ran.
+        self.keys: tuple
+        self.sim: list[str]
 
     @property
     def tokens(self) -> list[Token]:
@@ -81,10 +82,8 @@ def quick_ratio(a: Item, b: Item) -> float:
     total = len(a.sim) + len(b.sim)
     if not total:
         return 1.0
-    ca, cb = a.counter, b.counter
-    if len(ca) > len(cb):
-        ca, cb = cb, ca
-    matches = sum(min(n, cb[w]) for w, n in ca.items())
+    cb = b.counter
+    matches = sum(min(n, cb[w]) for w, n in a.counter.items())
     return 2.0 * matches / total
 
 
@@ -120,8 +119,7 @@ def align(old: list[Item], new: list[Item]) -> dict[int, int]:
             by_number.setdefault(item.number, []).append(i)
 
     def same_number(j: int, equal: Callable[[Item, Item], bool]) -> None:
-        number = new[j].number
-        for i in by_number.get(number, ()) if number is not None else ():
+        for i in by_number.get(new[j].number, ()):
             if i not in used and equal(old[i], new[j]):
                 pairs[j] = i
                 used.add(i)
@@ -153,8 +151,6 @@ def align(old: list[Item], new: list[Item]) -> dict[int, int]:
 
     rest_old = [i for i in range(len(old)) if i not in used]
     rest_new = [j for j in range(len(new)) if j not in pairs]
-    if not rest_old or not rest_new:
-        return pairs
 
     # Lazy greedy "best match wins": every candidate starts with the cheap length bound
     # (real_quick_ratio), is refined to the multiset bound (quick_ratio) and finally the
@@ -190,7 +186,7 @@ def align(old: list[Item], new: list[Item]) -> dict[int, int]:
             matcher = matchers.get(j)
             if matcher is None:
                 # seq2 is the one difflib indexes; reuse it across old clauses.
-                matcher = matchers[j] = SequenceMatcher(None, autojunk=False)
+                matcher = matchers[j] = SequenceMatcher(autojunk=False)
                 matcher.set_seq2(new[j].sim)
             matcher.set_seq1(old[i].sim)
             score = matcher.ratio()

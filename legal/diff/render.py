@@ -38,13 +38,12 @@ class _Writer:
     any order. Elements are only ever closed in stack order, so the output is balanced.
     """
 
-    __slots__ = ("blocks", "content_in_block", "inline", "out")
+    __slots__ = ("blocks", "inline", "out")
 
     def __init__(self) -> None:
         self.out: list[str] = []
         self.blocks: list[str] = []
         self.inline: list[Element] = []
-        self.content_in_block = False
 
     def close_inline(self) -> None:
         for elem in reversed(self.inline):
@@ -52,13 +51,19 @@ class _Writer:
         self.inline.clear()
 
     def enter(self, boundary: Boundary) -> None:
-        """Move to the blocks of ``boundary``, closing and opening only what differs."""
+        """Move to the blocks of ``boundary``, closing and opening only what differs.
+
+        Called only right before a content token, and never before the first one with an
+        empty path (a version's first boundary always opens a block), so whenever the path
+        equals the open blocks, content was written in them since the last boundary.
+        """
         blocks, path = self.blocks, boundary.path
         keep = 0
-        limit = min(boundary.fresh, len(blocks), len(path))
+        # ``fresh`` never exceeds ``len(path)``: it counts blocks of the path that continue.
+        limit = min(boundary.fresh, len(blocks))
         while keep < limit and blocks[keep] == path[keep]:
             keep += 1
-        if keep == len(blocks) == len(path) and self.content_in_block:
+        if keep == len(blocks) == len(path):
             # The source had a boundary here that the merged structure would swallow; split
             # the innermost block (or, at top level, keep the words apart) so text never
             # runs together.
@@ -75,7 +80,6 @@ class _Writer:
             for tag in path[keep:]:
                 self.out.append(f"<{tag}>")
                 blocks.append(tag)
-        self.content_in_block = False
 
     def format(self, ctx: Formatting, mark: Element | None) -> None:
         """Keep the longest prefix of open inline elements still wanted, open the rest.
@@ -149,7 +153,6 @@ def render(runs: Iterable[Run]) -> str:
                 last_ctx = ctx
                 last_mark = mark
             append(tok.html)
-            writer.content_in_block = True
     return writer.finish()
 
 

@@ -8,6 +8,7 @@ formatting; anything else is unwrapped, its text kept, as freezing a text would 
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape
 from html.parser import HTMLParser
@@ -136,7 +137,9 @@ class Tokenizer(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self._ctx_cache: dict[tuple, Formatting] = {}
+        # One shared Formatting per set of open elements, for the whole comparison: the
+        # consecutive words of a bold phrase share one object.
+        self._formatting = functools.lru_cache(maxsize=None)(Formatting)
         self._start()
 
     def _start(self) -> None:
@@ -149,8 +152,6 @@ class Tokenizer(HTMLParser):
         self._blocks_dirty = False
         self._skip = 0
         self._pending_space: _PendingSpace | None = None
-        self._has_content = False
-        self._after_break = False
 
     def tokenize(self, html: str) -> list[Token]:
         """Tokenise one HTML fragment.
@@ -163,14 +164,11 @@ class Tokenizer(HTMLParser):
         """
         try:
             return self._run(html)
-        except Exception:
+        except AssertionError:
             # html.parser still raises AssertionError on a few malformed declarations
-            # ("<![x]>"); neutralise them and retry, and as a last resort treat the whole
-            # input as literal text (no "<" left, so that cannot fail).
-            try:
-                return self._run(html.replace("<!", "&lt;!"))
-            except Exception:
-                return self._run(escape(html, quote=False))
+            # ("<![x]>"), and only there (its other assertions guard its own invariants):
+            # neutralise every "<!" and read them as the text they are.
+            return self._run(html.replace("<!", "&lt;!"))
 
     def _run(self, html: str) -> list[Token]:
         self.reset()
@@ -202,7 +200,7 @@ class Tokenizer(HTMLParser):
             ident = INLINE_ELEMENTS[tag]
             if ident == "a":
                 href = dict(attrs).get(LINK_ATTRIBUTE)
-                ident = ("a", href)
+                ident = (ident, href)
                 safe = safe_url(href)
                 open_html = "<a>" if safe is None else f'<a href="{escape(safe)}">'
                 elem = Element(ident, open_html, "</a>")
@@ -233,7 +231,7 @@ class Tokenizer(HTMLParser):
                 if blocks[i].tag == tag:
                     del blocks[i:]
                     self._blocks_dirty = True
-                    break
+                    return
         elif tag in INLINE_ELEMENTS:
             inline = self._inline
             ident = INLINE_ELEMENTS[tag]
@@ -243,7 +241,7 @@ class Tokenizer(HTMLParser):
                 if opened.tag == tag or opened.element.identity == ident:
                     del inline[i]
                     self._update_ctx()
-                    break
+                    return
 
     def handle_data(self, data: str) -> None:
         if self._skip:
@@ -264,11 +262,7 @@ class Tokenizer(HTMLParser):
         elems: dict[Any, Element] = {}
         for opened in self._inline:
             elems.setdefault(opened.element.identity, opened.element)
-        sig = tuple(elems.values())
-        ctx = self._ctx_cache.get(sig)
-        if ctx is None:
-            ctx = self._ctx_cache[sig] = Formatting(sig) if sig else PLAIN
-        self._ctx = ctx
+        self._ctx = self._formatting(tuple(elems.values()))
 
     def _emit(self, kind: int, key: Any, html: str, text: str) -> None:
         tokens = self.tokens
@@ -287,15 +281,12 @@ class Tokenizer(HTMLParser):
                 self._emitted_ids = ids
                 # Whitespace at a block boundary is not content.
                 self._pending_space = None
-                self._has_content = False
-                self._after_break = False
         pending = self._pending_space
         if pending is not None:
             self._pending_space = None
-            if self._has_content and not self._after_break and key != BREAK_KEY:
+            # Whitespace before the first token, or right before or after <br>, is not
+            # content (after a block boundary it was dropped above).
+            if tokens and tokens[-1].kind != BREAK and kind != BREAK:
                 space = "\xa0" if pending.nbsp else " "
                 tokens.append(_new(Token, (SPACE, SPACE_KEY, space, pending.context, " ")))
         tokens.append(_new(Token, (kind, key, html, self._ctx, text)))
-        self._has_content = True
-        # Whitespace right after <br> is insignificant, like at a block start.
-        self._after_break = key == BREAK_KEY

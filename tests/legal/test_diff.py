@@ -259,6 +259,9 @@ def test_a_changed_number_in_a_heading_is_a_change():
         ),
         # Line breaks are kept, the spaces around them are not content.
         ("<p>один <br> два<br/>три</p>", "<p>один<br>два<br>три</p>"),
+        # Nor is the indentation around blocks; a no-break space the author typed stays one.
+        ("<ul>\n  <li> один </li>\n  <li>\tдва</li>\n</ul>", "<ul><li>один</li><li>два</li></ul>"),
+        ("<p>срок 30&nbsp;дней, п.\u00a04.3</p>", "<p>срок 30\u00a0дней, п.\u00a04.3</p>"),
         # Formatting closes where its end tag says, <strong> and <b> alike.
         ("<p><b>один <i>два</b> три</i></p>", "<p><b>один <i>два</i></b><i> три</i></p>"),
         ("<p><strong>один</b> два</p>", "<p><strong>один</strong> два</p>"),
@@ -294,6 +297,18 @@ def test_a_word_added_in_a_nested_list_is_marked_there():
     assert block.inline_html == (
         "<ol><li>один<ul><li>два</li><li>три<ins> и четыре</ins></li></ul></li></ol>"
     )
+
+
+def test_a_paragraph_turned_into_a_list_item_is_shown_as_the_list_item():
+    old = "<p>Срок хранения 30 дней.</p><p>Данные удаляются.</p>"
+    new = "<p>Срок хранения 30 дней.</p><ol><li>Данные удаляются.</li></ol>"
+    (block,) = diff_versions(
+        [{**clause("3.1", ""), "html": old}], [{**clause("3.1", ""), "html": new}]
+    ).blocks
+    # No word changed: the one-column redline shows the new structure, each side its own.
+    assert block.status == "changed"
+    assert block.inline_html == block.new_side_html == new
+    assert block.old_side_html == old
 
 
 def test_a_new_list_item_is_its_own_item():
