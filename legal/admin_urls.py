@@ -15,4 +15,10 @@ urlpatterns = [
         admin_views.translation_check,
         name="translation",
     ),
+    path("<id:page_id>/correction/", admin_views.correction, name="correction"),
+    path(
+        "<id:page_id>/translation/changes/",
+        admin_views.translator_changes,
+        name="translator_changes",
+    ),
 ]

@@ -18,7 +18,7 @@ from wagtail.models import Locale, Revision
 from wagtail_localize.models import Translation, TranslationSource
 
 from .canonical import html_digest, text_digest
-from .models import DocumentVersion, LegalDocumentPage, VersionText
+from .models import DocumentVersion, LegalDocumentPage, TextCorrection, VersionText
 from .rendering import render_blocks
 
 logger = logging.getLogger("jetu.legal")
@@ -69,7 +69,7 @@ def version_record_publication(
     user = user or (revision.user if revision else None)
     if page.locale_id == source_locale().pk:
         return _record_source_text(page, revision, user)
-    return _record_translation_text(page, revision)
+    return _record_translation_text(page, revision, user)
 
 
 DOCUMENT_LOCK_NAMESPACE = 7401  # arbitrary; keeps our advisory locks apart from others'
@@ -132,7 +132,14 @@ def _record_source_text(page, revision, user) -> DocumentVersion:
         if existing is not None:
             return existing
         raise
-    _create_text(version=version, page=page, revision=revision, blocks=blocks, digest=digest)
+    _create_text(
+        version=version,
+        page=page,
+        revision=revision,
+        blocks=blocks,
+        digest=digest,
+        change_summary=page.change_summary,
+    )
     logger.info("Recorded %s version %d.", page.pk, version.number)
     return version
 
@@ -160,7 +167,7 @@ def _translated_version(page) -> DocumentVersion | None:
 
 
 @transaction.atomic
-def _record_translation_text(page, revision) -> DocumentVersion | None:
+def _record_translation_text(page, revision, user) -> DocumentVersion | None:
     publication_check(page=page)
     version = _translated_version(page)
     if version is None:
@@ -172,21 +179,205 @@ def _record_translation_text(page, revision) -> DocumentVersion | None:
     # Two publications of the same translation must not both add the text; the unique
     # (version, locale) constraint backs the lock up.
     _lock_document(version.document_id)
-    if version.texts.filter(locale_id=page.locale_id).exists():
-        return version
     blocks = page.to_blocks()
+    digest = text_digest(page.title, blocks)
+    existing = version.texts.filter(locale_id=page.locale_id).first()
+    if existing is not None:
+        if existing.sha256 == digest:
+            return version  # the same text published again
+        return _record_correction(
+            page=page, revision=revision, user=user, base=version, blocks=blocks, digest=digest
+        )
     _create_text(
         version=version,
         page=page,
         revision=revision,
         blocks=blocks,
-        digest=text_digest(page.title, blocks),
+        digest=digest,
+        change_summary=page.change_summary,
     )
     logger.info("Recorded the %s text of version %d.", page.locale.language_code, version.number)
     return version
 
 
-def _create_text(*, version, page, revision, blocks, digest) -> VersionText:
+CORRECTION_NEEDED = _(
+    "This %(language)s text differs from the one published in version %(number)d, and a "
+    "published text never changes. To publish a corrected text as version %(next)d, Legal "
+    "first starts a correction (what it changes, in both languages)."
+)
+
+
+def open_correction(*, document: LegalDocumentPage, locale_id: int) -> TextCorrection | None:
+    """The correction of ``document``'s text in one language still waiting for that text.
+
+    Only a correction of the latest version counts: once another version follows its base,
+    the correction is stale (its text would no longer be the next version's).
+    """
+    latest = DocumentVersion.objects.filter(document=document).order_by("-number").first()
+    if latest is None:
+        return None
+    return (
+        TextCorrection.objects.filter(
+            document=document, locale_id=locale_id, base_version=latest, version__isnull=True
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _record_correction(*, page, revision, user, base, blocks, digest) -> DocumentVersion:
+    """Version ``base.number + 1``: the corrected text of ``page``'s language, every other
+    language's text exactly as in ``base``, and the correction's summaries."""
+    document = base.document
+    correction = open_correction(document=document, locale_id=page.locale_id)
+    if correction is None or correction.base_version_id != base.pk:
+        raise PublicationError(_correction_needed(page, base))
+    now = timezone.now()
+    version = DocumentVersion(
+        document=document,
+        number=base.number + 1,
+        published_at=now,
+        # Never before the corrected version: the versions' dates must stay in order.
+        effective_from=max(correction.effective_from or now, now, base.effective_from),
+        material=correction.material,
+        published_by=user,
+        revision=revision,
+        correction=correction,
+    )
+    version.save()
+    source_locale_id = source_locale().pk
+    for text in base.texts.exclude(locale_id=page.locale_id):
+        unchanged = VersionText(
+            version=version,
+            locale_id=text.locale_id,
+            page_id=text.page_id,
+            revision_id=text.revision_id,
+            created_at=now,
+            title=text.title,
+            change_summary=correction.source_summary if text.locale_id == source_locale_id else "",
+            blocks=text.blocks,
+            html=text.html,
+            sha256=text.sha256,
+            html_sha256=text.html_sha256,
+        )
+        unchanged.full_clean()
+        unchanged.save()
+    _create_text(
+        version=version,
+        page=page,
+        revision=revision,
+        blocks=blocks,
+        digest=digest,
+        change_summary=correction.summary,
+    )
+    logger.info(
+        "Recorded version %d of %s: a corrected %s text.",
+        version.number,
+        document.pk,
+        page.locale.language_code,
+    )
+    return version
+
+
+def _correction_needed(page, base: DocumentVersion) -> str:
+    return CORRECTION_NEEDED % {
+        "language": page.locale.get_display_name(),
+        "number": base.number,
+        "next": base.number + 1,
+    }
+
+
+def translation_correction_problem(page: LegalDocumentPage) -> str | None:
+    """Why publishing ``page`` (a translation) would change a published text, or None.
+
+    A translation whose version already has this language's text is a correction: it is
+    published only through an open correction of that version.
+    """
+    version = _translated_version(page)
+    if version is None:
+        return None
+    existing = version.texts.filter(locale_id=page.locale_id).only("sha256").first()
+    if existing is None or existing.sha256 == text_digest(page.title, page.to_blocks()):
+        return None
+    correction = open_correction(document=version.document, locale_id=page.locale_id)
+    if correction is not None and correction.base_version_id == version.pk:
+        return None
+    return _correction_needed(page, version)
+
+
+@transaction.atomic
+def text_correction_start(
+    *,
+    page: LegalDocumentPage,
+    source_summary: str,
+    summary: str,
+    material: bool,
+    effective_from=None,
+    user=None,
+) -> TextCorrection:
+    """Open the correction of ``page``'s text (a translation) as the document's next version.
+
+    Args:
+        page: the translated page whose text is to be corrected.
+        source_summary: what the correction changes, for readers of the source language.
+        summary: the same, in the corrected language.
+        material: whether customers must accept the corrected version again.
+        effective_from: when the corrected version takes effect (None: at publication).
+        user: who decided the correction (Legal).
+
+    Raises:
+        PublicationError: the page is the source, its language has no published text in
+            the latest version yet, a correction is already open, or the date is too early.
+    """
+    if page.locale_id == source_locale().pk:
+        raise PublicationError(
+            _("The source text is not corrected on its own: publish a new version of it.")
+        )
+    document = page.get_translation(source_locale()).specific
+    _lock_document(document.pk)
+    language = page.locale.get_display_name()
+    latest = DocumentVersion.objects.filter(document=document).order_by("-number").first()
+    if latest is None or not latest.texts.filter(locale_id=page.locale_id).exists():
+        raise PublicationError(
+            _(
+                "The latest version has no %(language)s text yet: translate it in the "
+                "translation editor instead of correcting it."
+            )
+            % {"language": language}
+        )
+    if open_correction(document=document, locale_id=page.locale_id) is not None:
+        raise PublicationError(
+            _(
+                "A correction of the %(language)s text of version %(number)d is already "
+                "open: correct the text in the translation editor and have it published."
+            )
+            % {"language": language, "number": latest.number}
+        )
+    if effective_from is not None and effective_from < latest.effective_from:
+        raise PublicationError(
+            _(
+                "The new version cannot take effect before version %(number)d, which takes "
+                "effect on %(date)s."
+            )
+            % {"number": latest.number, "date": _local_datetime(latest.effective_from)}
+        )
+    correction = TextCorrection(
+        document=document,
+        locale_id=page.locale_id,
+        base_version=latest,
+        source_summary=source_summary.strip(),
+        summary=summary.strip(),
+        material=material,
+        effective_from=effective_from,
+        requested_by=user,
+        requested_at=timezone.now(),
+    )
+    correction.full_clean()
+    correction.save()
+    return correction
+
+
+def _create_text(*, version, page, revision, blocks, digest, change_summary) -> VersionText:
     with translation.override(page.locale.language_code):
         html = render_blocks(blocks)
     text = VersionText(
@@ -196,7 +387,7 @@ def _create_text(*, version, page, revision, blocks, digest) -> VersionText:
         revision=revision,
         created_at=timezone.now(),
         title=page.title,
-        change_summary=page.change_summary,
+        change_summary=change_summary,
         blocks=blocks,
         html=html,
         sha256=digest,
@@ -239,6 +430,9 @@ def publication_check(*, page: LegalDocumentPage) -> None:
                     "total": progress[0],
                 }
             )
+        message = translation_correction_problem(page)
+        if message:
+            raise PublicationError(message)
     else:
         message = effective_date_problem(page)
         if message:
@@ -290,6 +484,8 @@ def publication_fields_problems(page: LegalDocumentPage) -> dict[str, str]:
         version = _translated_version(page)
         if version is None or version.number < 2 or (page.change_summary or "").strip():
             return {}
+        if version.texts.filter(locale_id=page.locale_id).exists():
+            return {}  # a correction: its summaries are the correction's
         return {
             "change_summary": _(
                 "The summary of changes is not translated yet; customers reading this "
@@ -300,9 +496,7 @@ def publication_fields_problems(page: LegalDocumentPage) -> dict[str, str]:
     if latest is None:
         return {}
     latest_text = latest.texts.filter(locale_id=page.locale_id).first()
-    if latest_text is not None and latest_text.sha256 == text_digest(
-        page.title, page.to_blocks()
-    ):
+    if latest_text is not None and latest_text.sha256 == text_digest(page.title, page.to_blocks()):
         return {}  # the same text again: no new version, nothing to describe
     problems = {}
     summary = (page.change_summary or "").strip()
