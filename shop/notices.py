@@ -82,9 +82,11 @@ def newest_announceable(document_pk: int) -> DocumentVersion | None:
 
 def recipients(version: DocumentVersion):
     """Customers who must hear about ``version``: active, not accepted it, not told yet."""
-    return Customer.objects.active().exclude(
-        pk__in=ChangeNotice.objects.filter(version=version).values("customer_id")
-    ).exclude(pk__in=version.acceptances.values("customer_id"))
+    return (
+        Customer.objects.active()
+        .exclude(pk__in=ChangeNotice.objects.filter(version=version).values("customer_id"))
+        .exclude(pk__in=version.acceptances.values("customer_id"))
+    )
 
 
 def notice_progress(version: DocumentVersion) -> NoticeProgress:
@@ -175,9 +177,7 @@ def notices_prepare_batch(*, version_pk: int, first_pk: int, last_pk: int) -> in
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [NOTICE_LOCK_CLASS, first_pk]
-            )
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [NOTICE_LOCK_CLASS, first_pk])
     version = DocumentVersion.objects.select_related("document").get(pk=version_pk)
     customers = list(
         recipients(version)
@@ -189,9 +189,7 @@ def notices_prepare_batch(*, version_pk: int, first_pk: int, last_pk: int) -> in
         return 0
     sources = _sources(version)
     last_accepted = dict(
-        Acceptance.objects.filter(
-            customer__in=customers, version__document_id=version.document_id
-        )
+        Acceptance.objects.filter(customer__in=customers, version__document_id=version.document_id)
         .values("customer_id")
         .annotate(number=Max("version__number"))
         .values_list("customer_id", "number")
@@ -273,6 +271,12 @@ def notice_email(*, customer, sources: _Sources, language: str, last_accepted: i
         "must_act": last_accepted is None or any(v.material for v in announced),
         "changes": changes,
         "text_url": base + page.reverse_subpage("version", args=[version.number]),
+        # Beside each change's own redline, one from the accepted version to the announced one.
+        "overall_compare_url": (
+            base + page.reverse_subpage("compare", args=[last_accepted, version.number])
+            if last_accepted and last_accepted < version.number
+            else None
+        ),
         "policy_url": base,
     }
     return email_render(template=TEMPLATE, context=context, language=language)

@@ -64,9 +64,7 @@ class EmailChangeLinkError(ShopError):
         "This link does not work: it has been used already, or a newer change was asked for. "
         "Ask for a new link on the “Change e-mail” page."
     )
-    expired_message = _(
-        "This link has expired. Ask for a new link on the “Change e-mail” page."
-    )
+    expired_message = _("This link has expired. Ask for a new link on the “Change e-mail” page.")
 
 
 class PolicyChangedError(ShopError):

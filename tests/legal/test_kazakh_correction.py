@@ -90,7 +90,7 @@ def test_a_changed_kazakh_text_without_a_correction_is_refused(client, policy, p
     translator = staff("translator@jetu.kz", "Editors")
     correct_segment(policy, translator=translator)
     publisher = staff("publisher@jetu.kz", "Legal")
-    with pytest.raises(PublicationError, match="Legal first starts a correction"):
+    with pytest.raises(PublicationError, match="сначала открывает исправление"):
         publish_kk(client, policy_kk, publisher)
     assert DocumentVersion.objects.filter(document=policy).count() == 1
     kk1 = DocumentVersion.objects.get(document=policy, number=1).texts.get(
@@ -116,7 +116,7 @@ def test_who_accepted_version_1_in_russian_is_asked_again_only_if_material(
 
 def test_no_correction_while_the_latest_version_waits_for_its_translation(policy, policy_kk):
     publish_source(policy, changed_body(policy), summary="Уточнён пункт 1.8.")
-    with pytest.raises(PublicationError, match="translate it"):
+    with pytest.raises(PublicationError, match="переведите её в редакторе перевода"):
         text_correction_start(
             page=policy_kk, source_summary=SUMMARY_RU, summary=SUMMARY_KK, material=False
         )
@@ -147,7 +147,7 @@ def test_legal_sees_a_second_correction_is_not_opened(client, policy_kk):
     page = client.get(f"/admin/legal/{policy_kk.pk}/correction/").content.decode()
     assert SUMMARY_KK in page
     assert 'name="summary"' not in page
-    with pytest.raises(PublicationError, match="already open"):
+    with pytest.raises(PublicationError, match="уже открыто"):
         text_correction_start(
             page=policy_kk, source_summary=SUMMARY_RU, summary=SUMMARY_KK, material=False
         )
