@@ -517,15 +517,40 @@ def publication_fields_problems(page: LegalDocumentPage) -> dict[str, str]:
     return problems
 
 
+PUBLICATION_FIELDS = ("change_summary", "material", "effective_from")
+
+
 def publication_fields_are_spent(page: LegalDocumentPage) -> bool:
-    """The page's latest revision was published as a version: its summary, material choice
-    and effective date describe that publication and must not carry over to the next."""
+    """The per-publication fields of the page's latest revision are those of the version
+    published last: they describe that publication and must not carry over to the next.
+
+    Compared by value, not by revision: Wagtail's autosave may store a revision after the
+    publication that only repeats what was published.
+    """
     if page.pk is None or page.locale_id != source_locale().pk:
         return False
-    latest_revision_id = (
-        LegalDocumentPage.objects.filter(pk=page.pk).values_list("latest_revision_id", flat=True)
-    ).first()
-    return DocumentVersion.objects.filter(revision_id=latest_revision_id).exists()
+    latest_revision = (
+        LegalDocumentPage.objects.filter(pk=page.pk)
+        .values_list("latest_revision_id", flat=True)
+        .first()
+    )
+    published = (
+        DocumentVersion.objects.filter(document_id=page.pk, correction__isnull=True)
+        .order_by("-number")
+        .values_list("revision_id", flat=True)
+        .first()
+    )
+    if latest_revision is None or published is None or latest_revision < published:
+        return False
+    if latest_revision == published:
+        return True
+    contents = dict(
+        Revision.objects.filter(pk__in=[latest_revision, published]).values_list("pk", "content")
+    )
+    return all(
+        contents[latest_revision].get(name) == contents[published].get(name)
+        for name in PUBLICATION_FIELDS
+    )
 
 
 def translation_sources_sync(*, page: LegalDocumentPage) -> None:
