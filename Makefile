@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= jetu_cms.settings.dev
 
-.PHONY: run test setup install lint migrations-check messages bench demo audit clean
+.PHONY: run test setup install lint migrations-check messages bench bench-notices demo audit clean
 
 # One task worker runs beside the development server (e-mails appear in this terminal) and
 # stops with it, on Ctrl-C as on any other exit (docs/background-work.md).
@@ -61,6 +61,10 @@ migrations-check: install
 
 bench: setup
 	bash bench/run.sh
+
+# Change notices, 1 vs 4 task workers, kill -9 rounds (~30 minutes): bench/README.md
+bench-notices: setup
+	$(PY) bench/bench_notices.py
 
 # Lighthouse (mobile) 100 in every category and 0 Nu Html Checker errors on the public pages,
 # in both languages (tools/audit/audit.py). Needs java, node and Debian's chromium.

@@ -136,7 +136,10 @@ def generate() -> dict:
             [],
         )
         customers = cursor.fetchall()
-        cursor.execute("SELECT record_hash FROM shop_acceptance ORDER BY id DESC LIMIT 1")
+        cursor.execute(
+            "SELECT record_hash FROM shop_acceptance WHERE record_hash IS NOT NULL "
+            "ORDER BY id DESC LIMIT 1"
+        )
         row = cursor.fetchone()
     previous = row[0] if row else ledger.GENESIS_HASH
 
@@ -295,9 +298,9 @@ def measure() -> dict:
     result["report_pages"] = {
         reverse(name) + suffix: client.get(reverse(name) + suffix).status_code
         for name, suffix in (
-            ("shop_consent_versions", ""),
-            ("shop_consent_versions", "?export=csv"),
-            ("shop_consent_ledger", ""),
+            ("shop_consent_versions:index", ""),
+            ("shop_consent_versions:index", "?export=csv"),
+            ("shop_consent_ledger:index", ""),
         )
     }
     write("ledger.json", result)

@@ -16,3 +16,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The consent log signs tree heads; the benchmark's throwaway database gets a throwaway key
+# (the development key file, generated on first use).
+CONSENT_LOG_DEV_KEY_FILE = BASE_DIR / ".consent-log-key.pem"  # noqa: F405

@@ -11,8 +11,14 @@
 #   6. 100,000 customers, 1,000,000 acceptances; consent history, per-version counts
 #                                                                        → results/ledger.json
 #   7. CSV export of the whole ledger over HTTP (and with a sync worker) → results/export*.json
-#   8. 200 concurrent acceptances over HTTP; verify_consent_ledger  → results/concurrency.json
-#   9. the table, with PASS/FAIL per goal                              → results/summary.json
+#   8. 250 concurrent acceptance POSTs, the ledger vs. the same POST with a plain insert (a
+#      third gunicorn, JETU_BENCH_PLAIN_ACCEPTANCE=1), ×5 rounds; verify_consent_ledger
+#                                                                  → results/concurrency.json
+#   9. the transparency log: seal everything, proofs, verify       → results/merkle.json
+#  10. the table, with PASS/FAIL per goal                              → results/summary.json
+#
+# JETU_BENCH_STEPS="concurrency merkle" (any of: http purge ledger export concurrency diff
+# merkle) runs only those steps, after the database, servers and data they need.
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (started with pg_ctlcluster if it is down); uses Redis
 # on 127.0.0.1:6379 (db 9, keys prefixed per run) when it answers. Installs wrk and nginx from
@@ -25,6 +31,8 @@ PY=$ROOT/.venv/bin/python
 GUNICORN=$ROOT/.venv/bin/gunicorn
 START=$(date +%s)
 step() { printf '\n=== %s (%ss)\n' "$*" "$(($(date +%s) - START))"; }
+STEPS=${JETU_BENCH_STEPS:-http purge ledger export concurrency diff merkle}
+want() { local s; for s in "$@"; do [[ " $STEPS " == *" $s "* ]] && return 0; done; return 1; }
 
 step "Tools"
 missing=()
@@ -42,7 +50,7 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 
-DB=jetu_bench
+DB=${JETU_BENCH_DB:-jetu_bench}  # another name lets two benches share the server
 WORK=$(mktemp -d /tmp/jetu-bench.XXXXXX)
 chmod 755 "$WORK"  # nginx's workers (nobody) read the static files and the cache from here
 mkdir -p "$WORK/static" "$WORK/nginx/temp" "$WORK/mail"
@@ -128,8 +136,11 @@ chmod -R a+rX "$WORK/static"
 
 step "Servers"
 PORT_U=$(free_port); PORT_C=$(free_port); PORT_N=$(free_port); PORT_P=$(free_port)
+PORT_A=$(free_port)
 start_gunicorn uncached "$PORT_U" JETU_PAGE_CACHE=0
 start_gunicorn cached "$PORT_C"
+# The acceptance baseline: the same app with the ledger write replaced by a plain insert.
+start_gunicorn plain "$PORT_A" JETU_BENCH_PLAIN_ACCEPTANCE=1
 "$PY" bench/nginx_conf.py "$WORK/nginx" "$PORT_N" "$PORT_P" "$PORT_C" "$WORK/static" > "$WORK/nginx/nginx.conf"
 "$NGINX" -t -q -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log"
 "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log"
@@ -139,25 +150,33 @@ wait_http "$PORT_N" /healthz
 "$PY" manage.py db_worker --no-reload -v 0 > "$WORK/worker.log" 2>&1 &
 echo $! > "$WORK/worker.pid"
 PIDFILES+=("$WORK/worker.pid")
-echo "gunicorn uncached :$PORT_U, cached :$PORT_C; nginx :$PORT_N (PURGE :$PORT_P); a task worker"
-export JB_UNCACHED=$PORT_U JB_CACHED=$PORT_C JB_NGINX=$PORT_N JB_PURGE=$PORT_P
+echo "gunicorn uncached :$PORT_U, cached :$PORT_C, plain-insert :$PORT_A; nginx :$PORT_N (PURGE :$PORT_P); a task worker"
+export JB_UNCACHED=$PORT_U JB_CACHED=$PORT_C JB_NGINX=$PORT_N JB_PURGE=$PORT_P JB_PLAIN=$PORT_A
+export JB_CACHED_PID="$WORK/cached.pid" JB_PLAIN_PID="$WORK/plain.pid"
 export JB_PIDFILES="$WORK/uncached.pid:$WORK/cached.pid:$WORK/nginx/nginx.pid"
-rm -f bench/results/{http,purge,ledger,ledger-generate,export,export_sync,concurrency,verify,summary}.json
+if [ -z "${JETU_BENCH_STEPS:-}" ]; then
+  rm -f bench/results/{http,purge,ledger,ledger-generate,export,export_sync,concurrency,verify,summary}.json
+fi
 
+if want http; then
 step "HTTP: policy page, static file, bare Wagtail page, compare v1↔v2 (wrk)"
 "$PY" bench/http_bench.py
+fi
 
 step "Publication of v11 refreshes nginx's cache (PURGE)"
-if [ -n "${REDIS_URL:-}" ]; then
+if [ -n "${REDIS_URL:-}" ] && want purge; then
   "$PY" bench/purge_check.py 11 || echo "PURGE check failed (see results/purge.json)"
 else
   "$PY" bench/content.py versions 11 material
 fi
 
+if want ledger export concurrency merkle; then
 step "Ledger: 100,000 customers, 1,000,000 acceptances"
 "$PY" bench/ledger.py generate
-"$PY" bench/ledger.py measure
+want ledger && "$PY" bench/ledger.py measure
+fi
 
+if want export; then
 step "CSV export of the whole ledger over HTTP"
 "$PY" bench/export_http.py export "$PORT_C" "$WORK/cached.pid"
 # The same export from a sync worker (README's gunicorn command) with a short timeout:
@@ -169,8 +188,10 @@ PIDFILES+=("$WORK/sync.pid")
 wait_http "$PORT_S" /healthz
 "$PY" bench/export_http.py export_sync "$PORT_S" "$WORK/sync.pid"
 kill "$(cat "$WORK/sync.pid")"
+fi
 
-step "200 concurrent acceptances over HTTP, then verify_consent_ledger"
+if want concurrency; then
+step "250 concurrent acceptance POSTs: the ledger vs. a plain insert (×5 rounds), then verify_consent_ledger"
 "$PY" bench/concurrency.py || echo "Concurrency check failed (see results/concurrency.json)"
 rows=$(psql -h 127.0.0.1 -U postgres -tAc 'SELECT count(*) FROM shop_acceptance' "$DB")
 t0=$(date +%s%N)
@@ -179,12 +200,17 @@ set +e
 rc=$?
 set -e
 "$PY" bench/report.py verify "$rc" "$((($(date +%s%N) - t0) / 1000000))" "$rows"
+fi
 
+if want diff; then
 step "diff_versions (bench/bench_diff.py)"
 "$PY" bench/bench_diff.py --runs 30
+fi
 
+if want merkle; then
 step "Transparency log: seal every acceptance, proofs at 1,000,000 leaves, verify all (bench/bench_merkle.py)"
 "$PY" bench/bench_merkle.py
+fi
 
 step "Results"
 "$PY" bench/report.py

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.utils import timezone
 
 from . import leaves, merkle, signing
-from .models import Leaf, LeafKind, TreeHead
+from .models import Leaf, TreeHead
 from .selectors import head_document
 from .services import SOURCES
 from .verifier import jetu_verify
@@ -144,7 +144,7 @@ def log_audit(*, outside_heads: list[dict] = (), max_delay: timedelta) -> AuditR
     unlogged = expected.keys() - logged
     for source in SOURCES:
         ids = sorted(object_id for kind, object_id in unlogged if kind == source.kind)
-        moment = "created_at" if source.kind == LeafKind.VERSION_TEXT else "accepted_at"
+        moment = source.moment
         for start in range(0, len(ids), CHUNK):
             chunk_ids = ids[start : start + CHUNK]
             overdue = source.model.objects.filter(pk__in=chunk_ids, **{f"{moment}__lt": late})

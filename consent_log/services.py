@@ -9,11 +9,11 @@ stores the subtrees they complete and signs the new tree head, all in one transa
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from legal.models import VersionText
@@ -27,9 +27,13 @@ from .selectors import log_size, stored_nodes
 # transactions (settings) already let one writer in at a time.
 SEQUENCER_LOCK_KEY = int.from_bytes(b"jetu-log", "big")
 DEFAULT_BATCH = 10_000
-# The longest a committed record may wait for its leaf: the sequencer runs every few seconds;
-# consent_verify reports records older than this that are still not logged.
+# The longest a committed record may wait for its leaf in a signed head (documented in the
+# README and docs/consent-log.md): the sequencer runs every few seconds; consent_verify
+# reports records older than this that are still not logged, and the dashboard warns.
 MAX_SEAL_DELAY = timedelta(seconds=60)
+# How often the sequencer must run at the least: the dashboard warns after twice this, when a
+# record may have waited longer than MAX_SEAL_DELAY.
+SEAL_EVERY = MAX_SEAL_DELAY / 2
 # How long a skipped id is watched for a late commit. Request transactions end within the
 # worker timeout (30 s); a record committed later still is reported by consent_verify and
 # logged by `consent_log_seal --full`.
@@ -85,6 +89,7 @@ class LoggedSource(NamedTuple):
     fields: dict[str, str]  # record field -> ORM path, in the record's field order
     record: type
     leaf: Callable[[tuple], dict]
+    moment: str  # the field saying when the record was made
 
     def rows(self, queryset=None):
         """The records (named tuples) of ``queryset`` (default: every row), in id order."""
@@ -100,6 +105,7 @@ SOURCES = (
         TEXT_FIELDS,
         leaves.LoggedVersionText,
         leaves.version_text_leaf,
+        "created_at",
     ),
     LoggedSource(
         LeafKind.ACCEPTANCE,
@@ -107,6 +113,7 @@ SOURCES = (
         ACCEPTANCE_FIELDS,
         leaves.LoggedAcceptance,
         leaves.acceptance_leaf,
+        "accepted_at",
     ),
 )
 
@@ -119,6 +126,30 @@ def id_gaps(after: int, ids: list[int]) -> list[tuple[int, int]]:
             gaps.append((after + 1, current - 1))
         after = current
     return gaps
+
+
+def _unlogged(source: LoggedSource, now, *, full: bool = False):
+    """``(late, fresh, highest)``: the source's committed records without a leaf, as two
+    querysets that are index lookups — late ones (in a gap noticed within ``GAP_WINDOW``, or
+    anywhere with ``full``) and those above ``highest``, the highest id logged."""
+    logged = Leaf.objects.filter(kind=source.kind, object_id=OuterRef("pk"))
+    unlogged = source.model.objects.filter(~Exists(logged))
+    highest = (
+        Leaf.objects.filter(kind=source.kind)
+        .order_by("-object_id")
+        .values_list("object_id", flat=True)
+        .first()
+        or 0
+    )
+    if full:
+        late = unlogged
+    else:
+        recent = Gap.objects.filter(kind=source.kind, noticed_at__gte=now - GAP_WINDOW)
+        ranges = Q()
+        for first, last in recent.values_list("first_id", "last_id"):
+            ranges |= Q(pk__range=(first, last))
+        late = unlogged.filter(ranges) if ranges else unlogged.none()
+    return late.filter(pk__lte=highest), source.model.objects.filter(pk__gt=highest), highest
 
 
 def pending_records(*, batch: int, full: bool = False) -> tuple[list, list[Gap]]:
@@ -136,25 +167,9 @@ def pending_records(*, batch: int, full: bool = False) -> tuple[list, list[Gap]]
         limit = batch - len(pending)
         if limit <= 0:
             break
-        logged = Leaf.objects.filter(kind=source.kind, object_id=OuterRef("pk"))
-        unlogged = source.model.objects.filter(~Exists(logged))
-        highest = (
-            Leaf.objects.filter(kind=source.kind)
-            .order_by("-object_id")
-            .values_list("object_id", flat=True)
-            .first()
-            or 0
-        )
-        if full:
-            late = unlogged
-        else:
-            recent = Gap.objects.filter(kind=source.kind, noticed_at__gte=now - GAP_WINDOW)
-            ranges = Q()
-            for first, last in recent.values_list("first_id", "last_id"):
-                ranges |= Q(pk__range=(first, last))
-            late = unlogged.filter(ranges) if ranges else unlogged.none()
-        rows = list(source.rows(late.filter(pk__lte=highest))[:limit])
-        fresh = list(source.rows(source.model.objects.filter(pk__gt=highest))[: limit - len(rows)])
+        late, fresh, highest = _unlogged(source, now, full=full)
+        rows = list(source.rows(late)[:limit])
+        fresh = list(source.rows(fresh)[: limit - len(rows)])
         gaps += [
             Gap(kind=source.kind, first_id=first, last_id=last, noticed_at=now)
             for first, last in id_gaps(highest, [row[0] for row in fresh])
@@ -163,6 +178,38 @@ def pending_records(*, batch: int, full: bool = False) -> tuple[list, list[Gap]]
             record = source.record._make(row)
             pending.append((source.kind, record.id, source.leaf(record)))
     return pending, gaps
+
+
+class Unsealed(NamedTuple):
+    """Committed records not yet in a signed tree head."""
+
+    count: int
+    overdue: int  # of which made longer than the maximum delay ago
+    oldest: datetime | None
+
+
+def unsealed(*, max_delay: timedelta = MAX_SEAL_DELAY) -> Unsealed:
+    """How many records wait for the sequencer, how many too long, and since when.
+
+    The sequencer's own lookups (``_unlogged``), so it costs a few index scans however large the
+    log. A record later than ``GAP_WINDOW`` is not counted here; ``consent_verify`` names it.
+    """
+    now = timezone.now()
+    count = overdue = 0
+    oldest = None
+    for source in SOURCES:
+        late, fresh, _ = _unlogged(source, now)
+        for queryset in (late, fresh):
+            figures = queryset.order_by().aggregate(
+                count=Count("pk"),
+                overdue=Count("pk", filter=Q(**{f"{source.moment}__lt": now - max_delay})),
+                oldest=Min(source.moment),
+            )
+            count += figures["count"]
+            overdue += figures["overdue"]
+            if figures["oldest"] is not None and (oldest is None or figures["oldest"] < oldest):
+                oldest = figures["oldest"]
+    return Unsealed(count, overdue, oldest)
 
 
 def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
@@ -236,3 +283,17 @@ def log_seal(*, batch: int = DEFAULT_BATCH, full: bool = False) -> SealResult:
     signed = signing.sign_head(size + len(pending), merkle.fold(frontier), now)
     head = TreeHead.objects.create(**signed._asdict())
     return SealResult(len(pending), head)
+
+
+def seal_pending(*, batch: int = DEFAULT_BATCH, full: bool = False) -> SealResult:
+    """Seal batch after batch until nothing is pending (what one sequencer run does).
+
+    Returns:
+        How many leaves were appended in all, and the last head signed (None if none was).
+    """
+    total, head = 0, None
+    while True:
+        result = log_seal(batch=batch, full=full)
+        if not result.appended:
+            return SealResult(total, head)
+        total, head = total + result.appended, result.head

@@ -6,6 +6,8 @@ published as hashes only). Bad input is answered with a JSON 400 or 404, never a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
@@ -16,7 +18,8 @@ from . import selectors, signing
 HEADS_PER_PAGE = 100
 # Heads and proofs for a given size never change; the latest head does, every few seconds.
 IMMUTABLE = "public, max-age=31536000, immutable"
-SHORT = "public, max-age=5"
+SHORT_SECONDS = timedelta(seconds=5)
+SHORT = f"public, max-age={SHORT_SECONDS.seconds}"
 
 
 def _json(data, *, status=200, cache=None):

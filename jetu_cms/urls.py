@@ -50,6 +50,7 @@ urlpatterns = [
 # Every public page lives under a language prefix (/ru/…, /kk/…). "/" itself matches nothing
 # here, so LocaleMiddleware redirects it to the visitor's language (Accept-Language, default ru).
 urlpatterns += i18n_patterns(
+    path("shop/account/receipts/", include("consent_log.receipt_urls")),
     path("shop/", include("shop.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -1,26 +1,39 @@
-"""Admin views for legal documents: versions, comparison, translation check.
+"""Admin views for legal documents: the documents, versions, comparison, translation check.
 
-Legal staff reach them from the document's page header ("Versions") in the Wagtail admin;
-they reuse the public comparison rendering so what legal checks is what customers see.
+Legal staff reach them from the admin menu ("Legal versions") and from the document's page
+header ("Versions"); they reuse the public comparison rendering so what legal checks is what
+customers see. ``LegalAdminViewSet`` registers them (``wagtail_hooks``).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.models import Locale, TaskState
+from wagtail.permission_policies import ModelPermissionPolicy
 
-from . import services
+import core.converters  # noqa: F401 - registers <id:…>
+from core.admin import PermissionMenuMixin, report_urlpatterns
+
+from . import publishing
 from .comparison import blocks_comparison_context, comparison_context, translation_changes
 from .forms import TextCorrectionForm
 from .models import DocumentVersion, LegalDocumentPage, VersionText
-from .selectors import document_state, locale_for, working_blocks
+from .selectors import document_state, working_blocks
 
+# Legal's pages are for whoever may read the versions (the Legal group).
+PERMISSION_POLICY = ModelPermissionPolicy(DocumentVersion)
 VIEW_PERMISSION = "legal.view_documentversion"
 # The compare page's name for the working text (the draft or the translation in progress).
 DRAFT = "draft"
@@ -43,17 +56,37 @@ def approvers_by_revision(revision_ids) -> dict[int, str]:
     return {row.revision_id: row.finished_by for row in rows if row.finished_by}
 
 
-@permission_required(VIEW_PERMISSION, raise_exception=True)
-def index(request):
-    """The legal documents in the source language, each with its state."""
-    documents = LegalDocumentPage.objects.filter(locale=Locale.get_default()).order_by("path")
-    if len(documents) == 1:
-        return redirect("legal_admin:versions", documents[0].pk)
-    return TemplateResponse(
-        request,
-        "legal/admin/index.html",
-        {"documents": documents, "title": _("Legal documents"), "page": None},
-    )
+class DocumentsView(ReportView):
+    """The legal documents in the source language; with only one, its versions at once."""
+
+    page_title = gettext_lazy("Legal documents")
+    header_icon = "doc-full"
+    model = LegalDocumentPage
+    permission_policy = PERMISSION_POLICY
+    permission_required = "view"
+    paginate_by = None
+    columns = [
+        TitleColumn("title", label=gettext_lazy("legal document"), url_name="legal_admin:versions"),
+        Column(
+            "in_force",
+            label=gettext_lazy("In force"),
+            accessor=lambda page: _version_label(document_state(page).in_force),
+        ),
+    ]
+
+    def get_queryset(self):
+        return LegalDocumentPage.objects.filter(locale=Locale.get_default()).order_by("path")
+
+    def get(self, request, *args, **kwargs):
+        if not self.results_only:
+            documents = list(self.get_queryset()[:2])
+            if len(documents) == 1:
+                return redirect("legal_admin:versions", documents[0].pk)
+        return super().get(request, *args, **kwargs)
+
+
+def _version_label(version) -> str:
+    return _("Version %(number)d") % {"number": version.number} if version else "—"
 
 
 @permission_required(VIEW_PERMISSION, raise_exception=True)
@@ -113,7 +146,9 @@ def compare(request, page_id: int):
     else:
         a = _int(request.GET.get("a"), max(latest - 1, 1))
         b = _int(request.GET.get("b"), latest)
-    language = request.GET.get("lang") if request.GET.get("lang") in ("ru", "kk") else "ru"
+    language = request.GET.get("lang")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
     context = {
         "page": page,
         "state": state,
@@ -126,7 +161,7 @@ def compare(request, page_id: int):
     old = _text(page, a, language)
     mode = request.GET.get("mode", "")
     if draft:
-        in_language = page.get_translation(locale_for(language))
+        in_language = page.get_translation(Locale.objects.get_for_language(language))
         context.update(blocks_comparison_context(old, working_blocks(in_language), mode))
     else:
         context.update(comparison_context(old, _text(page, b, language), mode))
@@ -156,6 +191,36 @@ def translation_check(request, page_id: int, number: int):
     )
 
 
+class LegalAdminViewSet(PermissionMenuMixin, ViewSet):
+    """Legal's admin pages under ``/admin/legal/``, and their menu item for those who may read."""
+
+    name = "legal_admin"
+    url_prefix = "legal"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Legal versions")
+    menu_order = 250
+    add_to_admin_menu = True
+    permission_policy = PERMISSION_POLICY
+
+    def get_urlpatterns(self):
+        return [
+            *report_urlpatterns(self, DocumentsView),
+            path("<id:page_id>/versions/", versions, name="versions"),
+            path("<id:page_id>/compare/", compare, name="compare"),
+            path(
+                "<id:page_id>/versions/<id:number>/translation/",
+                translation_check,
+                name="translation",
+            ),
+            path("<id:page_id>/correction/", correction, name="correction"),
+            path(
+                "<id:page_id>/translation/changes/",
+                translator_changes,
+                name="translator_changes",
+            ),
+        ]
+
+
 def _translation_page(page_id: int) -> LegalDocumentPage:
     page = get_object_or_404(LegalDocumentPage, pk=page_id)
     if page.locale_id == Locale.get_default().pk:
@@ -176,8 +241,8 @@ def correction(request, page_id: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.text_correction_start(page=page, user=request.user, **form.cleaned_data)
-        except services.PublicationError as error:
+            publishing.text_correction_start(page=page, user=request.user, **form.cleaned_data)
+        except publishing.PublicationError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -198,7 +263,7 @@ def correction(request, page_id: int):
             "translation": page,
             "state": state,
             "form": form,
-            "open": services.open_correction(document=document, locale_id=page.locale_id),
+            "open": publishing.open_correction(document=document, locale_id=page.locale_id),
             "title": _("Correct the %(language)s text")
             % {"language": page.locale.get_display_name()},
         },

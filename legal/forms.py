@@ -15,6 +15,27 @@ MATERIAL_CHOICES = [
     (False, _("Not material: customers are told about it, nothing is asked of them")),
 ]
 material_widget = forms.RadioSelect(choices=MATERIAL_CHOICES)
+YES_NO_CHOICES = [(True, _("Yes")), (False, _("No"))]
+yes_no_widget = forms.RadioSelect(choices=YES_NO_CHOICES)
+# The consent terms (legal.consent_terms); they carry over from one publication to the next.
+CONSENT_FIELDS = (
+    "consent_purposes",
+    "consent_data_categories",
+    "consent_third_party_transfer",
+    "consent_third_parties",
+    "consent_cross_border_transfer",
+    "consent_storage_term",
+)
+
+
+def _codes_field(choices, label):
+    return forms.TypedMultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
 
 # The edit view's buttons that send the draft on its way to customers.
 SENDING_ACTIONS = ("action-publish", "action-submit")
@@ -22,8 +43,19 @@ SENDING_ACTIONS = ("action-publish", "action-submit")
 
 class LegalDocumentForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
+        from .consent_terms import DataCategory, Purpose, Recipient
+
         super().__init__(*args, **kwargs)
-        from .services import publication_fields_are_spent
+        from .publishing import publication_fields_are_spent
+
+        # Lists of codes are stored as JSON; Legal ticks them.
+        for name, choices in (
+            ("consent_purposes", Purpose),
+            ("consent_data_categories", DataCategory),
+            ("consent_third_parties", Recipient),
+        ):
+            if name in self.fields:
+                self.fields[name] = _codes_field(choices.choices, self.fields[name].label)
 
         if not self.is_bound and publication_fields_are_spent(self.instance):
             for name in PER_PUBLICATION_FIELDS:
@@ -33,9 +65,9 @@ class LegalDocumentForm(WagtailAdminPageForm):
         cleaned_data = super().clean()
         if not any(action in self.data for action in SENDING_ACTIONS):
             return cleaned_data  # a draft may be incomplete
-        from .services import publication_fields_problems
+        from .publishing import publication_fields_problems
 
-        for name in ("title", "body", *PER_PUBLICATION_FIELDS):
+        for name in ("title", "body", *PER_PUBLICATION_FIELDS, *CONSENT_FIELDS):
             if name in cleaned_data and name not in self.errors:
                 setattr(self.instance, name, cleaned_data[name])
         for name, message in publication_fields_problems(self.instance).items():

@@ -5,10 +5,12 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import protection
-from .services import PublicationError
+from .publishing import PublicationError
 
 
 class PublicationErrorMiddleware:
+    """Show a refused publication (``legal.publishing``) to staff as a message, not a 500."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 

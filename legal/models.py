@@ -14,7 +14,8 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 from .blocks import LegalBodyBlock
-from .forms import LegalDocumentForm, material_widget
+from .consent_terms import ConsentTermsValues, StorageTerm, normalised
+from .forms import LegalDocumentForm, material_widget, yes_no_widget
 from .html_policy import clean_rich_text
 from .protection import RecordPagePermissionTester
 
@@ -57,7 +58,7 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     """A legal document such as the privacy policy, kept as numbered sections and clauses.
 
     The page holds the working text; every publication freezes it into a numbered version
-    (see ``legal.services``) that customers accept and that never changes again.
+    (see ``legal.publishing``) that customers accept and that never changes again.
     """
 
     short_name = models.CharField(
@@ -87,6 +88,28 @@ class LegalDocumentPage(RoutablePageMixin, Page):
         default=None,
         help_text=_("Required for every version after the first; there is no default."),
     )
+    # What a consent to the next version covers (Law 94-V, Art. 8): codes, each with a label in
+    # every language (legal.consent_terms). Frozen into the version as ConsentTerms; unlike
+    # the summary they carry over, since most versions change none of them.
+    consent_purposes = models.JSONField(_("purposes of processing"), default=list, blank=True)
+    consent_data_categories = models.JSONField(
+        _("categories of personal data"), default=list, blank=True
+    )
+    consent_third_party_transfer = models.BooleanField(
+        _("transfer to third parties"), null=True, blank=True, default=None
+    )
+    consent_third_parties = models.JSONField(
+        _("third parties the data are transferred to"), default=list, blank=True
+    )
+    consent_cross_border_transfer = models.BooleanField(
+        _("cross-border transfer"), null=True, blank=True, default=None
+    )
+    consent_storage_term = models.CharField(
+        _("term of storage and of the consent"),
+        max_length=32,
+        blank=True,
+        choices=StorageTerm.choices,
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -99,6 +122,17 @@ class LegalDocumentPage(RoutablePageMixin, Page):
             ],
             heading=_("This publication"),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("consent_purposes"),
+                FieldPanel("consent_data_categories"),
+                FieldPanel("consent_third_party_transfer", widget=yes_no_widget),
+                FieldPanel("consent_third_parties"),
+                FieldPanel("consent_cross_border_transfer", widget=yes_no_widget),
+                FieldPanel("consent_storage_term"),
+            ],
+            heading=_("What the consent covers"),
+        ),
         FieldPanel("body"),
     ]
     parent_page_types = ["legal.LegalIndexPage"]
@@ -110,6 +144,14 @@ class LegalDocumentPage(RoutablePageMixin, Page):
     override_translatable_fields = [
         SynchronizedField("effective_from"),
         SynchronizedField("material"),
+        # Codes, the same in every language (their labels are translated in the catalogues);
+        # the version freezes the source page's, so a translator has nothing to override.
+        SynchronizedField("consent_purposes", overridable=False),
+        SynchronizedField("consent_data_categories", overridable=False),
+        SynchronizedField("consent_third_party_transfer", overridable=False),
+        SynchronizedField("consent_third_parties", overridable=False),
+        SynchronizedField("consent_cross_border_transfer", overridable=False),
+        SynchronizedField("consent_storage_term", overridable=False),
         TranslatableField("change_summary"),
         TranslatableField("short_name"),
     ]
@@ -120,6 +162,19 @@ class LegalDocumentPage(RoutablePageMixin, Page):
 
     def permissions_for_user(self, user):
         return RecordPagePermissionTester(user, self)
+
+    def consent_terms_values(self) -> ConsentTermsValues:
+        """The consent terms the next version would freeze (codes in their choices' order)."""
+        return normalised(
+            ConsentTermsValues(
+                purposes=self.consent_purposes,
+                data_categories=self.consent_data_categories,
+                third_party_transfer=self.consent_third_party_transfer,
+                third_parties=self.consent_third_parties,
+                cross_border_transfer=self.consent_cross_border_transfer,
+                storage_term=self.consent_storage_term,
+            )
+        )
 
     def to_blocks(self) -> list[dict]:
         """The body as plain block dicts with rendered rich text (the frozen-version format)."""
@@ -154,8 +209,9 @@ class LegalDocumentPage(RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
-        from .services import effective_date_problem
+        from .publishing import effective_date_problem
 
+        # The field's own error while editing; publication judges an empty date too.
         problem = effective_date_problem(self)
         if problem:
             raise ValidationError({"effective_from": problem})
@@ -274,14 +330,6 @@ class VersionQuerySet(AppendOnlyQuerySet):
             qs = qs.filter(texts__locale__language_code=code)
         return qs.distinct()
 
-    def in_force_at(self, moment):
-        """Complete versions whose effective date has come, newest first."""
-        return (
-            self.complete()
-            .filter(effective_from__lte=moment)
-            .order_by("-effective_from", "-number")
-        )
-
 
 def required_languages() -> list[str]:
     """Languages a version needs before it can come into force (ru and kk by default)."""
@@ -291,7 +339,7 @@ def required_languages() -> list[str]:
 class DocumentVersion(AppendOnlyModel):
     """A numbered publication of a legal document, frozen for good.
 
-    Created by ``legal.services.version_record_publication`` when the source-language page is
+    Created by ``legal.publishing.PublishLegalTextAction`` when the source-language page is
     published; translations join it as ``VersionText`` rows. A version is *in force* from its
     ``effective_from`` once it has a text in every required language.
     """
@@ -394,6 +442,49 @@ class VersionText(AppendOnlyModel):
         return f"{self.version} [{self.locale_id}]"
 
 
+class ConsentTerms(AppendOnlyModel):
+    """What a consent to one version covers, frozen at its publication (Law 94-V, Art. 8).
+
+    Written with the version by ``legal.services.version_record_publication`` from the page's
+    consent fields, and never changed; codes from ``legal.consent_terms``, whose labels every
+    language translates. Receipts state these terms.
+    """
+
+    version = models.OneToOneField(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        related_name="consent_terms",
+        verbose_name=_("version"),
+    )
+    purposes = models.JSONField(_("purposes of processing"))
+    data_categories = models.JSONField(_("categories of personal data"))
+    third_party_transfer = models.BooleanField(_("transfer to third parties"))
+    # Empty when nothing is transferred.
+    third_parties = models.JSONField(_("third parties the data are transferred to"), blank=True)
+    cross_border_transfer = models.BooleanField(_("cross-border transfer"))
+    storage_term = models.CharField(
+        _("term of storage and of the consent"), max_length=32, choices=StorageTerm.choices
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("consent terms")
+        verbose_name_plural = _("consent terms")
+
+    def __str__(self):
+        return f"{self.version} terms"
+
+    def values(self) -> ConsentTermsValues:
+        return ConsentTermsValues(
+            purposes=list(self.purposes),
+            data_categories=list(self.data_categories),
+            third_party_transfer=self.third_party_transfer,
+            third_parties=list(self.third_parties),
+            cross_border_transfer=self.cross_border_transfer,
+            storage_term=self.storage_term,
+        )
+
+
 class TextCorrection(AppendOnlyModel):
     """Legal's decision to publish a corrected translation as a version of its own.
 
@@ -402,7 +493,7 @@ class TextCorrection(AppendOnlyModel):
     corrected language) and whether it is material; the corrected text itself is then
     written in the translation editor, and its publication by a second person creates version
     ``base_version.number + 1`` with the source text unchanged
-    (``legal.services.version_record_publication``). Written once, like the versions: it
+    (``legal.publishing``). Written once, like the versions: it
     is open until a version points to it, and stale once another version follows its base.
     """
 

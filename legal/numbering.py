@@ -36,14 +36,6 @@ def parse_number(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
 
-def sort_key(number: str) -> tuple[int, ...]:
-    """Order numbers numerically ("5.10" after "5.9"); malformed numbers sort last."""
-    try:
-        return parse_number(number)
-    except ValueError:
-        return (10**6,)
-
-
 @dataclass(frozen=True)
 class Reference:
     """A citation of a clause found in running text."""

@@ -10,8 +10,8 @@ from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
 from .models import LegalDocumentPage
+from .publishing import open_correction
 from .selectors import UPCOMING, document_state
-from .services import open_correction
 
 
 class LegalDashboardPanel(Component):

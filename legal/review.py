@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import Locale, Page, WorkflowState
+from wagtail.models import Page, WorkflowState
 
-from .services import PublicationError
+from .publishing import PublicationError
+from .services import source_locale
 
 BREAK_GLASS = "legal.break_glass"
 
@@ -33,7 +34,7 @@ class FourEyesError(PublicationError):
 
 def draft_authors(page: Page) -> set[int]:
     """Ids of the users who wrote the page's working text since its last publication."""
-    if page.locale_id != Locale.get_default().pk:
+    if not is_source(page):
         return _translators(page)
     revisions = page.revisions.order_by("pk")
     if page.live_revision_id is not None:
@@ -83,7 +84,7 @@ def _translators(page: Page) -> set[int]:
 
 
 def is_source(page: Page) -> bool:
-    return page.locale_id == Locale.get_default().pk
+    return page.locale_id == source_locale().pk
 
 
 def own_text_refusal(page: Page, user) -> str | None:

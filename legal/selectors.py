@@ -14,7 +14,13 @@ from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Locale
 
-from .models import DocumentVersion, LegalDocumentPage, VersionText, required_languages
+from .models import (
+    ConsentTerms,
+    DocumentVersion,
+    LegalDocumentPage,
+    VersionText,
+    required_languages,
+)
 
 POLICY_SLUG = "privacy"
 
@@ -168,10 +174,6 @@ def version_text(version: VersionInfo, language: str) -> VersionText | None:
     return VersionText.objects.get(pk=text_id)
 
 
-def locale_for(language: str) -> Locale:
-    return Locale.objects.get_for_language(language)
-
-
 def working_blocks(page: LegalDocumentPage) -> list[dict]:
     """The blocks ``page`` would freeze if it were published now, draft included.
 
@@ -196,3 +198,9 @@ def working_blocks(page: LegalDocumentPage) -> list[dict]:
                 translation.target_locale, fallback=True
             ).to_blocks()
     return page.get_latest_revision_as_object().to_blocks()
+
+
+def version_terms(version: DocumentVersion):
+    """The consent terms frozen with ``version``, or None (a version from before they existed
+    that no data migration covered)."""
+    return ConsentTerms.objects.filter(version=version).first()

@@ -1,19 +1,21 @@
-"""Signal handlers that turn Wagtail publications of legal pages into frozen versions."""
+"""The backstop and the record of every legal publication (see ``legal.publishing``)."""
 
-from django.db import transaction
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from . import services
-from .models import LegalDocumentPage, VersionText
+from .models import LegalDocumentPage
+from .publishing import PublishLegalTextAction
 
 
 @receiver(pre_save, sender=LegalDocumentPage)
-def refuse_unacceptable_publication(sender, instance, raw=False, **kwargs):
-    """Stop a publication before the page is saved live (Wagtail has no pre-publish hook).
+def check_publication(sender, instance, raw=False, **kwargs):
+    """Refuse a publication before the page is saved live, whichever way it was published.
 
-    A publish is the save that changes the page's live revision; drafts and unpublishing pass.
+    The editor's Publish button is checked earlier, by the ``before_publish_page`` hook; the
+    workflow's approval, the translation editor, scheduled publishing and code have no such
+    hook and meet the rule here. A publication is the save that changes the page's live
+    revision; drafts and unpublishing pass.
     """
     if raw or instance.pk is None or not instance.live or instance.live_revision_id is None:
         return
@@ -23,26 +25,9 @@ def refuse_unacceptable_publication(sender, instance, raw=False, **kwargs):
         .first()
     )
     if current != instance.live_revision_id:
-        services.publication_check(page=instance)
+        PublishLegalTextAction(instance).check()
 
 
 @receiver(page_published, sender=LegalDocumentPage)
-def record_version(sender, instance, revision, **kwargs):
-    services.version_record_publication(page=instance, revision=revision)
-    if instance.locale_id == services.source_locale().pk:
-        # The translators' work starts the moment the source is published, not when someone
-        # remembers the sync action.
-        transaction.on_commit(lambda: services.translation_sources_sync(page=instance))
-
-
-@receiver(post_save, sender=VersionText)
-def invalidate_legal_pages(sender, instance, created, raw=False, **kwargs):
-    """A new text changes what every language of the document shows (archive, in force).
-
-    The application's own cache notices by itself (``legal.cache.freshness_mark``); the HTTP
-    front is told once the text is committed, so its refresh fetches the new page.
-    """
-    if not created or raw:
-        return
-    document = instance.version.document
-    transaction.on_commit(lambda: services.frontend_purge(document=document))
+def record_publication(sender, instance, revision, **kwargs):
+    PublishLegalTextAction(instance, revision=revision).execute()

@@ -11,7 +11,9 @@ from django.utils import timezone, translation
 
 from .cache import mark_cacheable
 from .comparison import comparison_context, draft_comparison_context
-from .models import VersionText
+from .consent_terms import labelled
+from .extensions import archive_sections, fresh_until
+from .models import ConsentTerms, VersionText
 from .rendering import mark_bare_links, render_blocks, table_of_contents
 from .selectors import UPCOMING, DocumentState, VersionInfo, document_state, version_text
 
@@ -94,6 +96,7 @@ def archive(request, page):
         for info in reversed(state.versions)
     ]
     available = [info for info in state.versions if language in info.languages]
+    sections = archive_sections(request, page)
     context = {
         "page": page,
         "self": page,
@@ -104,9 +107,10 @@ def archive(request, page):
         "compare_choices": available,
         "default_old": available[-2].number if len(available) > 1 else None,
         "default_new": available[-1].number if available else None,
+        "sections": [section.html for section in sections],
     }
     response = TemplateResponse(request, "legal/version_list.html", context)
-    return mark_cacheable(response, state.next_change_at)
+    return mark_cacheable(response, fresh_until(sections, state.next_change_at))
 
 
 def _version_json(request, page, info: VersionInfo) -> dict:
@@ -151,12 +155,16 @@ def version_json(request, page, number: int):
     if text is None:
         raise Http404("No such version.")
     data = _version_json(request, page, info)
+    terms = ConsentTerms.objects.filter(version_id=info.pk).first()
+    with translation.override(_language(page)):
+        consent_terms = labelled(terms.values()) if terms else None
     data.update(
         {
             "document": page.slug,
             "language": _language(page),
             "title": text.title,
             "sha256": text.sha256,
+            "consent_terms": consent_terms,
             "blocks": text.blocks,
         }
     )

@@ -2,23 +2,23 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Locale, Page, PagePermissionTester
 
-from . import admin_urls, protection, review
-from .admin_views import DRAFT, VIEW_PERMISSION
+from . import protection, review
+from .admin_views import DRAFT, VIEW_PERMISSION, LegalAdminViewSet
 from .models import LegalDocumentPage
+from .publishing import PublicationError, PublishLegalTextAction
 
 
-@hooks.register("register_admin_urls")
-def register_legal_admin_urls():
-    return [path("legal/", include(admin_urls, namespace="legal_admin"))]
+@hooks.register("register_admin_viewset")
+def register_legal_admin():
+    return LegalAdminViewSet()
 
 
 @hooks.register("register_page_header_buttons")
@@ -69,18 +69,6 @@ def draft_changes_url(page) -> str:
     """The admin redline of ``page``'s working text against the version in force."""
     language = page.locale.language_code
     return reverse("legal_admin:compare", args=[page.pk]) + f"?b={DRAFT}&lang={language}"
-
-
-class LegalMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(VIEW_PERMISSION)
-
-
-@hooks.register("register_admin_menu_item")
-def register_legal_menu_item():
-    return LegalMenuItem(
-        _("Legal versions"), reverse("legal_admin:index"), icon_name="doc-full", order=250
-    )
 
 
 BULK_ACTIONS = {
@@ -186,10 +174,19 @@ def _may_sign_off(page, user) -> bool:
 
 
 @hooks.register("before_publish_page")
-def remember_break_glass(request, page):
-    """A superuser publishing directly bypasses Legal's approval (or four eyes): note it."""
-    if isinstance(page.specific_deferred, LegalDocumentPage):
-        request.legal_break_glass = review.break_glass_reason(page, request.user)
+def check_publication(request, page):
+    """The editor's Publish button: refuse a publication that must not go live, keeping the
+    draft; note a superuser's direct publication that bypasses Legal's approval (or four eyes).
+    """
+    if not isinstance(page.specific_deferred, LegalDocumentPage):
+        return None
+    try:
+        PublishLegalTextAction(page, user=request.user).check()
+    except PublicationError as error:
+        messages.error(request, str(error))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    request.legal_break_glass = review.break_glass_reason(page, request.user)
+    return None
 
 
 @hooks.register("after_publish_page")

@@ -5,24 +5,13 @@ attempts and the mail server's last answer, and can open a message to read what 
 Nothing is added, changed or deleted here: the outbox is a record of what the site sent.
 """
 
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
+
+from core.admin import ReadOnlyModelViewSet
 
 from .models import OutgoingMessage
-
-
-class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Only "view" is ever granted, even to superusers."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class OutgoingMessageInspectView(generic.InspectView):
@@ -38,15 +27,13 @@ class OutgoingMessageInspectView(generic.InspectView):
             self.fields = [name for name in self.fields if name != "text_body"]
 
 
-class OutgoingMessageViewSet(ModelViewSet):
+class OutgoingMessageViewSet(ReadOnlyModelViewSet):
     model = OutgoingMessage
     inspect_view_class = OutgoingMessageInspectView
     icon = "mail"
     menu_label = _("Outgoing e-mail")
     menu_order = 260
     add_to_admin_menu = True
-    inspect_view_enabled = True
-    copy_view_enabled = False
     list_display = [
         "subject",
         "recipient",
@@ -75,11 +62,3 @@ class OutgoingMessageViewSet(ModelViewSet):
         "erase_when_sent",
         "text_body",
     ]
-
-    def get_urlpatterns(self):
-        converter = self.pk_path_converter
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(f"inspect/<{converter}:pk>/", self.inspect_view, name="inspect"),
-        ]

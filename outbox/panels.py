@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count, Min
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from .models import JobRun, OutgoingMessage
+from .services import periodic_jobs
 
 # A task waiting this long means no worker is taking tasks.
 QUEUE_STALE_AFTER_SECONDS = 300
+# A run still without a finish time after its interval (and at least this) failed or hangs.
+MIN_RUN = timedelta(minutes=5)
 
 
 class BackgroundWorkPanel(Component):
@@ -19,10 +24,14 @@ class BackgroundWorkPanel(Component):
 
     def get_context_data(self, parent_context=None):
         now = timezone.now()
-        jobs = [
-            {"run": run, "overdue": run.is_overdue(now)}
-            for run in JobRun.objects.order_by("name")
-        ]
+        return {
+            "jobs": job_states(now),
+            **self.mail_state(),
+            "queue": task_queue_state(now),
+        }
+
+    @staticmethod
+    def mail_state() -> dict:
         counts = dict(
             OutgoingMessage.objects.values_list("status").annotate(n=Count("pk")).order_by()
         )
@@ -30,12 +39,41 @@ class BackgroundWorkPanel(Component):
             status=OutgoingMessage.Status.PENDING
         ).aggregate(at=Min("created_at"))["at"]
         return {
-            "jobs": jobs,
             "pending": counts.get(OutgoingMessage.Status.PENDING, 0),
             "failed": counts.get(OutgoingMessage.Status.FAILED, 0),
             "oldest_pending": oldest_pending,
-            "queue": task_queue_state(now),
         }
+
+
+def job_states(now) -> list[dict]:
+    """Every declared periodic job with its last run (None if it never ran) and warnings.
+
+    Jobs that recorded runs without being declared (a renamed job) are listed too.
+    """
+    runs = {run.name: run for run in JobRun.objects.all()}
+    states = []
+    for job in periodic_jobs():
+        run = runs.pop(job.name, None)
+        states.append(_job_state(job.name, job.every, job.description, run, now))
+    for run in sorted(runs.values(), key=lambda run: run.name):
+        states.append(_job_state(run.name, run.every, "", run, now))
+    return states
+
+
+def _job_state(name, every, description, run: JobRun | None, now) -> dict:
+    unfinished = (
+        run is not None and run.finished_at is None and now - run.started_at > max(every, MIN_RUN)
+    )
+    return {
+        "name": name,
+        "every_seconds": round(every.total_seconds()),
+        "every_minutes": round(every.total_seconds() / 60),
+        "description": description,
+        "run": run,
+        "never": run is None,
+        "overdue": run is not None and run.is_overdue(now),
+        "unfinished": unfinished,
+    }
 
 
 def task_queue_state(now) -> dict | None:

@@ -5,10 +5,10 @@ How a message travels, and what is promised:
 1. The caller records its fact and calls ``message_queue`` (or ``messages_queue``) *inside the
    same transaction*: the message exists if and only if the fact does. Outside a transaction
    the call is refused.
-2. After the commit a task (``outbox.tasks.outbox_send``) takes the message: it *claims* it
-   (one conditional UPDATE: attempts + 1 and a lease, so no second worker sends it meanwhile),
-   hands it to the SMTP server with no database transaction open, and then records
-   ``sent_at``.
+2. After the commit a task (``outbox.tasks.outbox_send``, up to ``SEND_BATCH`` messages) takes
+   the messages: it *claims* the due ones (one short transaction: attempts + 1 and a lease, so
+   no second worker sends them meanwhile), hands each to the SMTP server with no database
+   transaction open, and records its ``sent_at`` as soon as the server has accepted it.
 3. A temporary failure (connection refused, a 4xx reply) is retried with exponential back-off;
    after ``MAX_ATTEMPTS`` or on a permanent refusal (the server rejects the address or the
    message with a 5xx reply) the message is marked failed with the error, for staff to see.
@@ -39,6 +39,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from core.email_address import normalise_email
 
 from .models import JobRun, OutgoingMessage
 
@@ -190,7 +192,7 @@ def messages_queue(emails: Iterable[Email], *, priority: int = 0) -> list[Outgoi
     now = timezone.now()
     messages = []
     for email in emails:
-        recipient = email.recipient.strip().lower()
+        recipient = normalise_email(email.recipient)
         message = OutgoingMessage(
             recipient=recipient,
             language=email.language,
@@ -204,16 +206,30 @@ def messages_queue(emails: Iterable[Email], *, priority: int = 0) -> list[Outgoi
             erase_when_sent=email.erase_when_sent,
         )
         message.full_clean(exclude=["message_id"], validate_constraints=False)
-        try:
-            with transaction.atomic():
-                message.save()
-        except IntegrityError:
-            message = OutgoingMessage.objects.get(message_id=message.message_id)
         messages.append(message)
+    if not messages:
+        return []
+    try:
+        # One INSERT for the lot (a fan-out queues hundreds at once); only when a message was
+        # queued before does each go on its own, to find the one already there.
+        with transaction.atomic():
+            OutgoingMessage.objects.bulk_create(messages)
+    except IntegrityError:
+        messages = [_save_or_existing(message) for message in messages]
     pending = [m.pk for m in messages if m.status == OutgoingMessage.Status.PENDING]
     if pending:
         transaction.on_commit(lambda: _enqueue(pending, priority=priority), robust=True)
     return messages
+
+
+def _save_or_existing(message: OutgoingMessage) -> OutgoingMessage:
+    message.pk = None
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        return OutgoingMessage.objects.get(message_id=message.message_id)
+    return message
 
 
 def _enqueue(message_ids: list[int], *, priority: int = 0, run_after=None) -> None:
@@ -261,13 +277,13 @@ def messages_deliver(*, message_ids: Iterable[int]) -> Delivery:
             lease and is sent again (same ``Message-ID``) when the lease runs out.
     """
     report = Delivery()
+    wanted = list(message_ids)
+    claimed = _claim(wanted)
+    # A message claimed by another worker, not due, or named twice is skipped.
+    report.skipped = len(wanted) - len(claimed)
     connection = None
     try:
-        for pk in message_ids:
-            message = _claim(pk)
-            if message is None:
-                report.skipped += 1
-                continue
+        for message in claimed:
             if connection is None:
                 # Opened here so that every message of the task goes over one connection.
                 connection = get_connection(timeout=SMTP_TIMEOUT)
@@ -280,6 +296,8 @@ def messages_deliver(*, message_ids: Iterable[int]) -> Delivery:
                 connection.close()
                 connection = None
                 continue
+            # One UPDATE per message, straight after the server's acceptance: a crash leaves
+            # at most the message in hand unrecorded (sent again, with the same Message-ID).
             _record_sent(message)
             report.sent += 1
     finally:
@@ -288,12 +306,31 @@ def messages_deliver(*, message_ids: Iterable[int]) -> Delivery:
     return report
 
 
-def _claim(pk: int) -> OutgoingMessage | None:
+def _claim(pks: list[int]) -> list[OutgoingMessage]:
+    """Lease the due pending messages among ``pks`` to this worker, in one transaction.
+
+    Rows another worker is claiming at this moment are skipped (``SKIP LOCKED``), and once
+    claimed a message is not due again until its lease runs out, so no two workers hold the
+    same message. Claimed messages this worker does not get to send (it dies) are sent when
+    their lease runs out — not a duplicate, since they never left.
+    """
     now = timezone.now()
-    claimed = OutgoingMessage.objects.filter(
-        pk=pk, status=OutgoingMessage.Status.PENDING, next_attempt_at__lte=now
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + _configured("LEASE", LEASE))
-    return OutgoingMessage.objects.get(pk=pk) if claimed else None
+    lease_until = now + _configured("LEASE", LEASE)
+    with transaction.atomic():
+        due = list(
+            OutgoingMessage.objects.select_for_update(skip_locked=True).filter(
+                pk__in=set(pks), status=OutgoingMessage.Status.PENDING, next_attempt_at__lte=now
+            )
+        )
+        if due:
+            OutgoingMessage.objects.filter(pk__in=[m.pk for m in due]).update(
+                attempts=F("attempts") + 1, next_attempt_at=lease_until
+            )
+    for message in due:
+        message.attempts += 1
+        message.next_attempt_at = lease_until
+    order = {pk: position for position, pk in reversed(list(enumerate(pks)))}
+    return sorted(due, key=lambda message: order[message.pk])
 
 
 def _email_message(message: OutgoingMessage, connection) -> EmailMultiAlternatives:
@@ -361,6 +398,31 @@ def outbox_sweep(*, limit: int = SWEEP_LIMIT) -> int:
     return len(overdue)
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job the scheduler (cron, a systemd timer) must run every ``every``."""
+
+    name: str  # the management command, and its name on the dashboard
+    every: timedelta
+    description: str  # what it does, for staff (lazily translated)
+
+
+_PERIODIC_JOBS: dict[str, PeriodicJob] = {}
+
+
+def periodic_job_register(*, name: str, every: timedelta, description) -> None:
+    """Declare a periodic job, so the dashboard warns when it never ran or is overdue.
+
+    Called from the owning app's ``AppConfig.ready``; the job itself records its runs with
+    ``job_run``.
+    """
+    _PERIODIC_JOBS[name] = PeriodicJob(name=name, every=every, description=description)
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    return sorted(_PERIODIC_JOBS.values(), key=lambda job: job.name)
+
+
 @contextmanager
 def job_run(name: str, *, every: timedelta):
     """Record when the periodic job ``name`` started and finished (the dashboard shows it).
@@ -368,7 +430,8 @@ def job_run(name: str, *, every: timedelta):
     Args:
         every: how often the scheduler runs it; the dashboard warns when a run is overdue.
 
-    Yields a dict; whatever the job puts under ``"outcome"`` is recorded as its outcome.
+    Yields a dict; whatever the job puts under ``"outcome"`` is recorded as its outcome. A run
+    that raises keeps no finish time, which the dashboard shows.
     """
     started = timezone.now()
     JobRun.objects.update_or_create(

@@ -3,11 +3,13 @@
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from .admin_views import OutgoingMessageViewSet, ViewOnlyPermissionPolicy
+from core.admin import LimitedPermissionPolicy
+
+from .admin_views import OutgoingMessageViewSet
 from .models import OutgoingMessage
 
 # Registered before any view asks for a policy (Wagtail refuses a late registration).
-register_permission_policy(OutgoingMessage, ViewOnlyPermissionPolicy(OutgoingMessage))
+register_permission_policy(OutgoingMessage, LimitedPermissionPolicy(OutgoingMessage))
 
 
 @hooks.register("register_admin_viewset")

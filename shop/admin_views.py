@@ -18,10 +18,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, NumberColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.reports import ReportView
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.admin import ReadOnlyModelViewSet
 from legal.models import DocumentVersion
 from legal.selectors import POLICY_SLUG
 
@@ -49,23 +50,6 @@ class SafeSpreadsheetMixin:
         return value
 
 
-class LimitedPermissionPolicy(ModelPermissionPolicy):
-    """Only the listed actions are ever granted, even to superusers (by default only "view").
-
-    Customers' records are not edited here; of an order, only its status moves on.
-    """
-
-    def __init__(self, model, *, actions=("view",), **kwargs):
-        super().__init__(model, **kwargs)
-        self.actions = frozenset(actions)
-
-    def user_has_permission(self, user, action):
-        return action in self.actions and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
 # ---------------------------------------------------------------------------------------
 # Customers, orders, products
 
@@ -74,24 +58,14 @@ class SafeIndexView(SafeSpreadsheetMixin, generic.IndexView):
     pass
 
 
-class ReadOnlyModelViewSet(ModelViewSet):
-    """A listing and an inspect page; no add, edit, copy or delete views exist at all."""
+class ShopRecordViewSet(ReadOnlyModelViewSet):
+    """Customers or orders: read-only, exported without formulas, under the Shop menu."""
 
-    inspect_view_enabled = True
-    copy_view_enabled = False
     index_view_class = SafeIndexView
     add_to_admin_menu = False
 
-    def get_urlpatterns(self):
-        converter = self.pk_path_converter
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(f"inspect/<{converter}:pk>/", self.inspect_view, name="inspect"),
-        ]
 
-
-class CustomerViewSet(ReadOnlyModelViewSet):
+class CustomerViewSet(ShopRecordViewSet):
     model = Customer
     icon = "user"
     menu_label = _("Customers")
@@ -138,7 +112,7 @@ class OrderInspectView(generic.InspectView):
         return _("Version %(number)d") % {"number": self.object.policy_version.number}
 
 
-class OrderViewSet(ReadOnlyModelViewSet):
+class OrderViewSet(ShopRecordViewSet):
     """Orders are read here; a shop manager moves an order's status on, nothing else."""
 
     model = Order
@@ -275,8 +249,6 @@ class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
     permission_policy = ModelPermissionPolicy(Acceptance)
     permission_required = "view"
     filterset_class = AcceptanceFilterSet
-    index_url_name = "shop_consent_ledger"
-    index_results_url_name = "shop_consent_ledger_results"
     columns = [
         Column("pk", label="ID"),
         DateColumn("accepted_at", label=_("Accepted at")),
@@ -285,7 +257,12 @@ class ConsentLedgerReportView(SafeSpreadsheetMixin, ReportView):
         Column("language", label=_("Language"), accessor="get_language_display"),
         Column("channel", label=_("Channel"), accessor="get_channel_display"),
         Column("ip_address", label=_("IP address")),
-        Column("record_hash", label=_("Record hash"), accessor=lambda a: a.record_hash[:12] + "…"),
+        # Only records of the first ledger format are in the hash chain; the log proves all.
+        Column(
+            "record_hash",
+            label=_("Record hash"),
+            accessor=lambda a: a.record_hash[:12] + "…" if a.record_hash else "—",
+        ),
     ]
     list_export = [
         "pk",
@@ -351,8 +328,6 @@ class VersionConsentReportView(SafeSpreadsheetMixin, ReportView):
     model = DocumentVersion
     permission_policy = ModelPermissionPolicy(Acceptance)
     permission_required = "view"
-    index_url_name = "shop_consent_versions"
-    index_results_url_name = "shop_consent_versions_results"
     columns = [
         Column("number", label=_("Version")),
         DateColumn("effective_from", label=_("In force from")),
@@ -375,10 +350,6 @@ class VersionConsentReportView(SafeSpreadsheetMixin, ReportView):
     def get_queryset(self):
         self.queryset = selectors.version_acceptance_counts()
         return super().get_queryset()
-
-
-def report_permission(request) -> bool:
-    return request.user.has_perm(f"shop.view_{Acceptance._meta.model_name}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -414,8 +385,6 @@ class TouchedCustomersReportView(SafeSpreadsheetMixin, ReportView):
     permission_policy = ModelPermissionPolicy(Customer)
     permission_required = "view"
     filterset_class = TouchedCustomersFilterSet
-    index_url_name = "shop_touched_customers"
-    index_results_url_name = "shop_touched_customers_results"
     columns = [
         Column("pk", label="ID"),
         Column("email", label=_("E-mail"), accessor="user.email"),

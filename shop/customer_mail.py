@@ -7,6 +7,8 @@ by a worker after the commit: the customer's request never waits for a mail serv
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -15,11 +17,34 @@ from legal.selectors import policy_page_for_language
 from outbox.models import OutgoingMessage, Purpose
 from outbox.services import message_queue
 
-from .models import Acceptance, Customer, Order
+from . import tokens
+from .models import Acceptance, Customer, Language, Order
 
 
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+def absolute_url(language: str, viewname: str, **kwargs) -> str:
+    """The public address of a page of the site, under ``/<language>/``, for an e-mail."""
+    with translation.override(language):
+        return absolute(reverse(viewname, kwargs=kwargs or None))
+
+
+def letter_language(user, default: str = Language.RU) -> str:
+    """The language to write to ``user`` in: a customer's chosen one, else ``default``."""
+    try:
+        return user.customer.preferred_language
+    except Customer.DoesNotExist:
+        return default if default in Language.values else Language.RU
+
+
+def _request_key(user_id: int, what: str, token: str) -> str:
+    """A key unique to one request (its signed token), which does not reveal the token.
+
+    The key is stored and shown to staff; the token is a secret, so only a digest of it is.
+    """
+    return f"user:{user_id}:{what}:{hashlib.sha256(token.encode()).hexdigest()[:20]}"
 
 
 def customer_mail_queue(
@@ -43,6 +68,7 @@ def customer_mail_queue(
     language = customer.preferred_language
     with translation.override(language):
         base = {
+            "language": language,
             "customer": customer,
             "account_url": absolute(reverse("shop:account")),
             "shop_url": absolute(reverse("shop:catalogue")),
@@ -98,4 +124,68 @@ def order_confirmation_mail(*, order: Order) -> OutgoingMessage:
         key=f"order:{order.pk}",
         template="shop/email/order_confirmation",
         context={"order": order, "lines": list(order.lines.all()), "order_url": order_url},
+    )
+
+
+def email_change_mails(
+    *, customer: Customer, change: tokens.EmailChange, token: str
+) -> tuple[OutgoingMessage, OutgoingMessage]:
+    """The link that confirms a new log-in address, to that address, and a notice to the old one.
+
+    The link is a secret: its message is erased from the outbox once the server accepts it.
+    The notice keeps its text, so staff can see that the owner was told.
+    """
+    context = {
+        "new_email": change.new_email,
+        "valid_hours": settings.EMAIL_CHANGE_LINK_MAX_AGE // 3600,
+    }
+    language = customer.preferred_language
+    key = _request_key(change.user_id, "email-change", token)
+    confirm = customer_mail_queue(
+        customer=customer,
+        purpose=Purpose.EMAIL_CHANGE_CONFIRM,
+        key=key,
+        template="shop/email/email_change_confirm",
+        context={
+            **context,
+            "confirm_url": absolute_url(language, "shop:account_email_confirm", token=token),
+        },
+        recipient=change.new_email,
+        erase_when_sent=True,
+    )
+    notice = customer_mail_queue(
+        customer=customer,
+        purpose=Purpose.EMAIL_CHANGE_NOTICE,
+        key=key,
+        template="shop/email/email_change_notice",
+        context={**context, "password_url": absolute_url(language, "shop:password_change")},
+        recipient=change.old_email,
+    )
+    return confirm, notice
+
+
+def password_reset_mail(
+    *, user, email: str, uidb64: str, token: str, language: str
+) -> OutgoingMessage:
+    """A link to set a new password, in the customer's language (``language`` for staff).
+
+    The link is a secret: the message is erased from the outbox once the server accepts it.
+    Any account with a usable password can ask, staff too, so ``user`` need not be a customer.
+    """
+    language = letter_language(user, language)
+    return message_queue(
+        recipient=email,
+        language=language,
+        purpose=Purpose.PASSWORD_RESET,
+        key=_request_key(user.pk, "reset", token),
+        template="shop/email/password_reset",
+        context={
+            "language": language,
+            "user": user,
+            "reset_url": absolute_url(
+                language, "shop:password_reset_confirm", uidb64=uidb64, token=token
+            ),
+            "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        },
+        erase_when_sent=True,
     )

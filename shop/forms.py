@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -11,14 +10,17 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .emails import absolute_url, letter_language, send_customer_email
+from core.email_address import normalise_email
+
+from . import selectors
+from .customer_mail import password_reset_mail
 from .models import MAX_QUANTITY, Language, Order, Product, User
 from .phone import InvalidPhoneError, normalise_phone
-from .selectors import email_taken
 from .services import (
     DELIVERY_REQUIRED,
     PAYMENT_REQUIRED,
@@ -123,9 +125,9 @@ class PersonalDataForm(forms.Form):
     user: User | None = None
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+        email = normalise_email(self.cleaned_data["email"])
         exclude = self.user.pk if self.user is not None else None
-        if email_taken(email, exclude_user_id=exclude):
+        if selectors.email_taken(email, exclude_user_id=exclude):
             raise forms.ValidationError(EmailTakenError.default_message)
         return email
 
@@ -237,10 +239,10 @@ class EmailChangeForm(CurrentPasswordForm):
     field_order = ["email", "current_password"]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if email == self.user.email.lower():
+        email = normalise_email(self.cleaned_data["email"])
+        if email == normalise_email(self.user.email):
             raise forms.ValidationError(_("This is already the e-mail address you log in with."))
-        if email_taken(email, exclude_user_id=self.user.pk):
+        if selectors.email_taken(email, exclude_user_id=self.user.pk):
             raise forms.ValidationError(EmailTakenError.default_message)
         return email
 
@@ -314,21 +316,16 @@ class ShopPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        user = context["user"]
-        language = letter_language(user, self.language)
-        reset_url = absolute_url(
-            language, "shop:password_reset_confirm", uidb64=context["uid"], token=context["token"]
-        )
-        send_customer_email(
-            to=to_email,
-            language=language,
-            template="password_reset",
-            context={
-                "user": user,
-                "reset_url": reset_url,
-                "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-            },
-        )
+        # Queued in the outbox (its own transaction: a reset records no other fact) and sent
+        # by a worker after the commit, so the answer never waits for the mail server.
+        with transaction.atomic():
+            password_reset_mail(
+                user=context["user"],
+                email=to_email,
+                uidb64=context["uid"],
+                token=context["token"],
+                language=self.language,
+            )
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -351,7 +348,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
     def clean_username(self) -> str:
-        return (self.cleaned_data.get("username") or "").strip().lower()
+        return normalise_email(self.cleaned_data.get("username"))
 
 
 def _choice_label(title, hint):

@@ -9,6 +9,7 @@ otherwise anyone could put any address into the evidence.
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -82,6 +83,23 @@ def user_agent(request: HttpRequest) -> str:
     raw = request.META.get("HTTP_USER_AGENT", "")
     cleaned = "".join(ch for ch in raw if ch.isprintable())
     return cleaned[:USER_AGENT_MAX_LENGTH]
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    """What the consent ledger records about the request an acceptance came with.
+
+    Built by the view (``request_meta``), so services take plain values, not a request.
+    Scripts and commands pass ``RequestMeta()``: no address, no browser.
+    """
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def request_meta(request: HttpRequest) -> RequestMeta:
+    """The client's IP address and browser, as the ledger keeps them."""
+    return RequestMeta(ip_address=client_ip(request), user_agent=user_agent(request))
 
 
 def personal_page(view):

@@ -35,6 +35,9 @@ EXEMPT_VIEWS = {
     "policy_declined",
     "notice_dismiss",
 }
+# Whole URL namespaces a customer can use before accepting: the receipts of what they accepted
+# before (consent_log.receipt_urls) are their evidence, whatever they decide now.
+EXEMPT_NAMESPACES = {"receipts"}
 
 
 def _exempt_prefixes() -> tuple[str, ...]:
@@ -57,6 +60,8 @@ class ConsentMiddleware:
         if request.path_info.startswith(self.exempt_prefixes):
             return True
         match = request.resolver_match
+        if match and match.namespace in EXEMPT_NAMESPACES:
+            return True
         return bool(match and match.namespace == "shop" and match.url_name in EXEMPT_VIEWS)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

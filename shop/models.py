@@ -13,6 +13,7 @@ from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField
 
 from core.append_only import AppendOnlyModel, AppendOnlyQuerySet, ImmutableRecordError
+from core.email_address import normalise_email
 from legal.models import DocumentVersion, VersionText
 
 from . import ledger
@@ -30,7 +31,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normalise_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -326,16 +327,25 @@ class AcceptanceQuerySet(AppendOnlyQuerySet):
     """The consent ledger: append-only, and written one record at a time."""
 
     def bulk_create(self, *args, **kwargs):
-        # Each record's hash chains to the one before it; only acceptance_record writes them.
+        # Each record is checked against the version in force as the customer accepts it;
+        # only acceptance_record writes them.
         raise ImmutableRecordError(_("Acceptances are recorded one at a time."))
+
+    def chained(self):
+        """The records of the first ledger format, which carry a hash chain (``shop.ledger``)."""
+        return self.filter(record_hash__isnull=False)
 
 
 class Acceptance(AppendOnlyModel):
     """A customer's consent to one text of the privacy policy: the consent ledger.
 
     Written once by ``shop.services.acceptance_record`` and never changed or deleted (on
-    PostgreSQL a trigger refuses it too, migration 0003). ``record_hash`` chains every record
-    to the one before it (see ``shop.ledger``); ``verify_consent_ledger`` walks the chain.
+    PostgreSQL a trigger refuses it too, migration 0003). The transparency log
+    (``consent_log``) logs every record and is what proves it unchanged; ``consent_verify``
+    checks that. Records of the first ledger format also carry ``previous_hash`` and
+    ``record_hash``, a hash chain over them (see ``shop.ledger``) that ``verify_consent_ledger``
+    still walks; records written since carry no chain (both empty), so that writers need not
+    take turns.
     """
 
     class Channel(models.TextChoices):
@@ -366,8 +376,10 @@ class Acceptance(AppendOnlyModel):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=USER_AGENT_MAX_LENGTH, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    previous_hash = models.CharField(_("hash of the previous record"), max_length=64)
-    record_hash = models.CharField(_("hash of this record"), max_length=64)
+    previous_hash = models.CharField(
+        _("hash of the previous record"), max_length=64, null=True, blank=True
+    )
+    record_hash = models.CharField(_("hash of this record"), max_length=64, null=True, blank=True)
 
     objects = AcceptanceQuerySet.as_manager()
 
@@ -381,13 +393,25 @@ class Acceptance(AppendOnlyModel):
             models.UniqueConstraint(
                 fields=["customer", "version"], name="shop_acceptance_once_per_version"
             ),
-            # Two records chained to the same predecessor would fork the ledger.
+            # Two records chained to the same predecessor would fork the chain of the first
+            # format (records without a chain hold NULL, which never collides).
             models.UniqueConstraint(fields=["previous_hash"], name="shop_acceptance_chain"),
             models.UniqueConstraint(fields=["record_hash"], name="shop_acceptance_hash_unique"),
+            # A record is in the chain with both its hashes, or not in it at all.
+            models.CheckConstraint(
+                condition=models.Q(previous_hash__isnull=True, record_hash__isnull=True)
+                | models.Q(previous_hash__isnull=False, record_hash__isnull=False),
+                name="shop_acceptance_chain_whole",
+            ),
         ]
 
     def __str__(self):
         return f"{self.customer_id} → {self.version} [{self.language}]"
+
+    @property
+    def is_chained(self) -> bool:
+        """Whether this record is of the first ledger format (in the hash chain)."""
+        return self.record_hash is not None
 
     def hashed_fields(self) -> dict:
         """The values ``shop.ledger`` hashes, exactly as stored."""

@@ -41,6 +41,9 @@ TEMPLATE = "legal/email/change_notice"
 # Class of the PostgreSQL advisory lock (with the batch's first id) that makes two tasks for
 # the same batch take turns; the second then finds nobody left to notify.
 NOTICE_LOCK_CLASS = 0x6A6E02
+# Workers send what is prepared (priority 0, transactional mail 50) before preparing more, so
+# a fan-out to many customers flows out steadily instead of filling the outbox first.
+PRIORITY_PREPARE = -10
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,13 @@ def notices_fan_out(
             bounds = due.aggregate(count=Count("pk"), low=Min("pk"), high=Max("pk"))
             batches = 0
             if bounds["count"]:
+                prepare = notices_prepare.using(
+                    priority=PRIORITY_PREPARE
+                    if notices_prepare.get_backend().supports_priority
+                    else None
+                )
                 for first in range(bounds["low"], bounds["high"] + 1, batch_size):
-                    notices_prepare.enqueue(version.pk, first, first + batch_size - 1)
+                    prepare.enqueue(version.pk, first, first + batch_size - 1)
                     batches += 1
             result = FanOut(version=version, due=bounds["count"], batches=batches)
             results.append(result)

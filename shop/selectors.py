@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from legal.models import DocumentVersion, LegalDocumentPage
@@ -66,12 +66,9 @@ def policy_version_url(page: LegalDocumentPage, request: HttpRequest | None, num
 
 def policy_compare_url(
     page: LegalDocumentPage, request: HttpRequest | None, old: int, new: int
-) -> str | None:
-    """URL of the comparison of two versions, or None where that view does not exist yet."""
-    try:
-        return page.get_url(request) + page.reverse_subpage("compare", args=[old, new])
-    except NoReverseMatch:
-        return None
+) -> str:
+    """URL of the comparison of versions ``old`` and ``new`` in ``page``'s language."""
+    return page.get_url(request) + page.reverse_subpage("compare", args=[old, new])
 
 
 def policy_url_prefixes(request: HttpRequest | None) -> list[str]:

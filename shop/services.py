@@ -13,20 +13,20 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
-from django.http import HttpRequest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from core.email_address import normalise_email
 from legal.models import DocumentVersion, VersionText
 from legal.selectors import VersionInfo, document_state, policy_page_for_language
 
-from . import customer_mail, emails, ledger, tokens
+from . import customer_mail, ledger, selectors, tokens
 from .catalogue import SEED_PRODUCTS, seed_image_path
 from .consent import consent_status
-from .http import client_ip, user_agent
+from .http import RequestMeta
 from .models import (
     MAX_QUANTITY,
     Acceptance,
@@ -38,10 +38,7 @@ from .models import (
     default_language,
 )
 from .phone import InvalidPhoneError, normalise_phone
-from .selectors import email_taken, products_in_language
-
-# Key of the PostgreSQL advisory lock that serialises writes to the consent ledger ("jetu"+1).
-LEDGER_LOCK_KEY = 0x6A657475_01
+from .selectors import products_in_language
 
 
 class ShopError(Exception):
@@ -109,7 +106,7 @@ def _phone(raw: str) -> str:
 
 
 def _email(raw: str) -> str:
-    email = (raw or "").strip().lower()
+    email = normalise_email(raw)
     try:
         validate_email(email)
     except ValidationError as error:
@@ -134,13 +131,14 @@ def customer_register(
     preferred_language: str,
     version: VersionInfo | DocumentVersion,
     language: str,
-    request: HttpRequest | None,
+    meta: RequestMeta,
 ) -> Customer:
     """Create a customer's account and record their acceptance of the policy they were shown.
 
     Args:
         version: the policy version whose link was on the form the customer ticked.
         language: the language of the text they were shown.
+        meta: the client's IP address and browser, for the acceptance.
 
     Raises:
         EmailTakenError: the address is registered already (also when two registrations
@@ -149,7 +147,7 @@ def customer_register(
         InvalidPhoneNumberError, ShopError: invalid data that slipped past the form.
     """
     email = _email(email)
-    if email_taken(email):
+    if selectors.email_taken(email):
         raise EmailTakenError
     user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
     user.set_password(password)
@@ -173,7 +171,7 @@ def customer_register(
         customer=customer,
         version=version,
         language=language,
-        request=request,
+        meta=meta,
         channel=Acceptance.Channel.REGISTRATION,
     )
     customer_mail.registration_mail(customer=customer, acceptance=acceptance)
@@ -213,12 +211,14 @@ def customer_update(
     return customer
 
 
+@transaction.atomic
 def customer_email_change_request(*, customer: Customer, new_email: str) -> tokens.EmailChange:
     """Ask to change a customer's log-in e-mail; nothing changes until the link is opened.
 
     A signed link goes to the new address (``customer_email_change_confirm`` acts on it) and
     the current address is told, so the owner hears of a change they did not ask for. Both
-    e-mails are in the customer's language. The caller has checked the current password.
+    e-mails are in the customer's language, queued in the outbox and sent after the commit.
+    The caller has checked the current password.
 
     Raises:
         EmailTakenError: the new address belongs to another account.
@@ -228,31 +228,13 @@ def customer_email_change_request(*, customer: Customer, new_email: str) -> toke
         raise ShopError(_("This account has been closed."))
     user = customer.user
     email = _email(new_email)
-    if email == user.email.lower():
+    if email == normalise_email(user.email):
         raise ShopError(_("This is already the e-mail address you log in with."))
-    if email_taken(email, exclude_user_id=user.pk):
+    if selectors.email_taken(email, exclude_user_id=user.pk):
         raise EmailTakenError
     change = tokens.EmailChange(user_id=user.pk, old_email=user.email, new_email=email)
-    language = customer.preferred_language
-    context = {
-        "customer": customer,
-        "new_email": email,
-        "valid_hours": settings.EMAIL_CHANGE_LINK_MAX_AGE // 3600,
-    }
-    confirm_url = emails.absolute_url(
-        language, "shop:account_email_confirm", token=tokens.email_change_token(change)
-    )
-    emails.send_customer_email(
-        to=email,
-        language=language,
-        template="email_change_confirm",
-        context={**context, "confirm_url": confirm_url},
-    )
-    emails.send_customer_email(
-        to=user.email,
-        language=language,
-        template="email_change_notice",
-        context={**context, "password_url": emails.absolute_url(language, "shop:password_change")},
+    customer_mail.email_change_mails(
+        customer=customer, change=change, token=tokens.email_change_token(change)
     )
     return change
 
@@ -273,7 +255,7 @@ def email_change_check(*, customer: Customer, token: str) -> tokens.EmailChange:
     user = customer.user
     if change.user_id != user.pk or change.old_email != user.email:
         raise EmailChangeLinkError
-    if email_taken(change.new_email, exclude_user_id=user.pk):
+    if selectors.email_taken(change.new_email, exclude_user_id=user.pk):
         raise EmailTakenError
     return change
 
@@ -333,15 +315,18 @@ def customer_anonymise(*, customer: Customer) -> Customer:
 # The consent ledger
 
 
-def _ledger_lock() -> None:
-    # Every new record chains to the last one, so writers must take turns. On PostgreSQL a
-    # transaction-scoped advisory lock does that (locking the "last row" would not: a second
-    # writer waiting on it would still read the old last row). On SQLite, IMMEDIATE
-    # transactions already serialise writers. The unique index on previous_hash refuses a
-    # fork whatever happens.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK_KEY])
+def _acceptance_of(customer: Customer, version_pk: int) -> Acceptance | None:
+    return Acceptance.objects.filter(customer=customer, version_id=version_pk).first()
+
+
+def _acceptance_insert(acceptance: Acceptance) -> None:
+    """The ledger write itself: one INSERT (``bench/`` swaps it for a plain table's).
+
+    Raises:
+        IntegrityError: the customer's acceptance of this version was committed meanwhile.
+    """
+    with transaction.atomic():  # a savepoint, so the caller's transaction survives a refusal
+        acceptance.save(force_insert=True)
 
 
 @transaction.atomic
@@ -350,19 +335,22 @@ def acceptance_record(
     customer: Customer,
     version: VersionInfo | DocumentVersion,
     language: str,
-    request: HttpRequest | None,
+    meta: RequestMeta,
     channel: str,
 ) -> Acceptance:
     """Record that ``customer`` accepted the text of ``version`` in ``language``.
 
-    Idempotent: a customer accepts a version once; a second call (a double submit) returns
-    the first record. The record stores the text's SHA-256, the client's IP address and
-    browser (from ``request``), and its place in the hash chain.
+    Idempotent: a customer accepts a version once; a second call (a double submit, even one
+    racing the first) returns the first record — the unique constraint on (customer,
+    version) decides. The record stores the text's SHA-256 and the client's IP address and
+    browser. It is a plain insert: acceptances never wait for one another. The transparency
+    log's sequencer (``consent_log.services.log_seal``) logs it after the commit, within
+    ``MAX_SEAL_DELAY``, and the log is what proves it unchanged from then on.
 
     Args:
         version: the version the customer was shown (a ``VersionInfo`` or ``DocumentVersion``).
         language: the language of the text the customer was shown.
-        request: the customer's request, for the IP address and User-Agent (None in scripts).
+        meta: the client's IP address and browser (``RequestMeta()`` in scripts).
         channel: one of ``Acceptance.Channel``.
 
     Raises:
@@ -371,8 +359,7 @@ def acceptance_record(
     """
     if channel not in Acceptance.Channel.values:
         raise ValueError(f"Unknown acceptance channel {channel!r}.")
-    _ledger_lock()
-    existing = Acceptance.objects.filter(customer=customer, version_id=version.pk).first()
+    existing = _acceptance_of(customer, version.pk)
     if existing is not None:
         return existing
     version_row = DocumentVersion.objects.select_related("document").get(pk=version.pk)
@@ -382,10 +369,6 @@ def acceptance_record(
     text = VersionText.objects.filter(version=version_row, locale__language_code=language).first()
     if text is None:
         raise ShopError(_("This version of the privacy policy has no text in your language."))
-    previous = (
-        Acceptance.objects.order_by("-pk").values_list("record_hash", flat=True).first()
-        or ledger.GENESIS_HASH
-    )
     acceptance = Acceptance(
         customer=customer,
         version=version_row,
@@ -393,14 +376,20 @@ def acceptance_record(
         text_sha256=text.sha256,
         language=language,
         accepted_at=timezone.now(),
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=user_agent(request) if request is not None else "",
+        ip_address=meta.ip_address,
+        user_agent=meta.user_agent,
         channel=channel,
-        previous_hash=previous,
     )
-    acceptance.record_hash = ledger.record_hash(acceptance.hashed_fields(), previous)
-    acceptance.full_clean()
-    acceptance.save()
+    # The fields are checked here; the constraints by the database, which alone can see a
+    # concurrent double submit.
+    acceptance.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        _acceptance_insert(acceptance)
+    except IntegrityError:
+        existing = _acceptance_of(customer, version.pk)
+        if existing is None:
+            raise
+        return existing
     return acceptance
 
 
@@ -416,16 +405,19 @@ class BrokenRecord:
 
 
 def ledger_verify() -> BrokenRecord | None:
-    """Walk the consent ledger in insertion order and recompute every hash.
+    """Walk the hash chain of the first ledger format in insertion order, recomputing hashes.
+
+    Only records of that format carry a chain; records written since are proven by the
+    transparency log instead (``manage.py consent_verify``), which covers these too.
 
     Returns:
-        The first record whose content no longer matches its hash, or that does not chain to
-        the record before it (a record was changed, removed or inserted); None when the whole
-        ledger verifies. Removing the newest records leaves no trace in the chain itself;
-        compare the last hash with one kept elsewhere (e.g. a daily log line) for that.
+        The first chained record whose content no longer matches its hash, or that does not
+        chain to the chained record before it (one was changed, removed or inserted); None
+        when the whole chain verifies. Removing the newest chained records leaves no trace in
+        the chain itself: the log shows that.
     """
     previous = ledger.GENESIS_HASH
-    for record in Acceptance.objects.order_by("pk").iterator(chunk_size=2000):
+    for record in Acceptance.objects.chained().order_by("pk").iterator(chunk_size=2000):
         if record.previous_hash != previous:
             return BrokenRecord(record, "it does not follow the record before it")
         if ledger.record_hash(record.hashed_fields(), record.previous_hash) != record.record_hash:
@@ -449,7 +441,7 @@ def order_place(
     language: str,
     shown_version: VersionInfo | None,
     accept_policy: bool,
-    request: HttpRequest | None,
+    meta: RequestMeta,
 ) -> Order:
     """Place an order for the cart's contents at today's prices, to be paid on receipt.
 
@@ -462,6 +454,7 @@ def order_place(
         payment_method: one of ``Order.Payment`` (cash or card, on receipt).
         language: the customer's language; order lines keep the names in it.
         shown_version: the version linked next to the checkout's checkbox, if one was shown.
+        meta: the client's IP address and browser, for an acceptance recorded with the order.
 
     Raises:
         EmptyCartError, ProductUnavailableError, AcceptanceRequiredError, PolicyChangedError,
@@ -499,7 +492,7 @@ def order_place(
             customer=customer,
             version=in_force,
             language=language,
-            request=request,
+            meta=meta,
             channel=Acceptance.Channel.CHECKOUT,
         )
     order = Order(

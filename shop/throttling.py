@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from core.email_address import normalise_email
+
 PASSWORD_RESET_THROTTLED = _(
     "Too many password reset requests. For your security, please wait an hour and try again."
 )
@@ -68,7 +70,7 @@ def password_reset_allowed(*, email: str, ip: str | None) -> bool:
     holds no e-mail addresses.
     """
     window = settings.PASSWORD_RESET_THROTTLE_SECONDS
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    digest = hashlib.sha256(normalise_email(email).encode()).hexdigest()
     allowed = _count(f"reset:email:{digest}", window) <= settings.PASSWORD_RESET_LIMIT_PER_EMAIL
     if ip is not None:
         allowed &= _count(f"reset:ip:{ip}", window) <= settings.PASSWORD_RESET_LIMIT_PER_IP

@@ -46,7 +46,7 @@ from .forms import (
     ShopPasswordResetForm,
     ShopSetPasswordForm,
 )
-from .http import client_ip
+from .http import client_ip, request_meta
 from .models import Acceptance
 
 NOTICE_DISMISSED_KEY = "shop_notice_dismissed"
@@ -219,7 +219,7 @@ def checkout(request, customer):
                 language=language,
                 shown_version=policy.in_force if shown == policy.in_force.pk else None,
                 accept_policy=bool(form.cleaned_data.get("accept_policy")),
-                request=request,
+                meta=request_meta(request),
             )
         except (services.ProductUnavailableError, services.EmptyCartError) as error:
             messages.error(request, str(error))
@@ -287,7 +287,7 @@ def register(request):
                 preferred_language=data["preferred_language"],
                 version=policy.in_force,
                 language=policy.language,
-                request=request,
+                meta=request_meta(request),
             )
         except services.EmailTakenError as error:
             form.add_error("email", str(error))
@@ -566,7 +566,7 @@ def _record_decision(request, *, channel: str, done: str):
             customer=consent.customer,
             version=in_force,
             language=consent.policy.language,
-            request=request,
+            meta=request_meta(request),
             channel=channel,
         )
     except services.ShopError as error:

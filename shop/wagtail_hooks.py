@@ -1,15 +1,13 @@
 """Register the shop's admin: customers, orders and products, and the consent reports."""
 
 from django.contrib.auth.models import Permission
-from django.urls import path, reverse
-from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
+
+from core.admin import LimitedPermissionPolicy, ReportViewSet
 
 from .admin_views import (
     ConsentLedgerReportView,
-    LimitedPermissionPolicy,
     ShopViewSetGroup,
     TouchedCustomersReportView,
     VersionConsentReportView,
@@ -21,67 +19,33 @@ register_permission_policy(Customer, LimitedPermissionPolicy(Customer))
 register_permission_policy(Order, LimitedPermissionPolicy(Order, actions=("view", "change")))
 
 
+# Each report: its URLs (the listing and its results) and its item under Reports, shown to
+# those with the view's permission.
+REPORTS = (
+    ReportViewSet(
+        "shop_consent_ledger",
+        url_prefix="reports/consent-ledger",
+        view_class=ConsentLedgerReportView,
+        menu_order=900,
+    ),
+    ReportViewSet(
+        "shop_consent_versions",
+        url_prefix="reports/consent-by-version",
+        view_class=VersionConsentReportView,
+        menu_order=901,
+    ),
+    ReportViewSet(
+        "shop_touched_customers",
+        url_prefix="reports/customers-touched",
+        view_class=TouchedCustomersReportView,
+        menu_order=902,
+    ),
+)
+
+
 @hooks.register("register_admin_viewset")
 def register_shop_viewsets():
-    return ShopViewSetGroup()
-
-
-@hooks.register("register_admin_urls")
-def register_consent_report_urls():
-    return [
-        path(
-            "reports/consent-ledger/",
-            ConsentLedgerReportView.as_view(),
-            name="shop_consent_ledger",
-        ),
-        path(
-            "reports/consent-ledger/results/",
-            ConsentLedgerReportView.as_view(results_only=True),
-            name="shop_consent_ledger_results",
-        ),
-        path(
-            "reports/customers-touched/",
-            TouchedCustomersReportView.as_view(),
-            name="shop_touched_customers",
-        ),
-        path(
-            "reports/customers-touched/results/",
-            TouchedCustomersReportView.as_view(results_only=True),
-            name="shop_touched_customers_results",
-        ),
-        path(
-            "reports/consent-by-version/",
-            VersionConsentReportView.as_view(),
-            name="shop_consent_versions",
-        ),
-        path(
-            "reports/consent-by-version/results/",
-            VersionConsentReportView.as_view(results_only=True),
-            name="shop_consent_versions_results",
-        ),
-    ]
-
-
-class ConsentReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("shop.view_acceptance")
-
-
-@hooks.register("register_reports_menu_item")
-def register_consent_ledger_menu_item():
-    return ConsentReportMenuItem(
-        _("Consent ledger"), reverse("shop_consent_ledger"), icon_name="tasks", order=900
-    )
-
-
-@hooks.register("register_reports_menu_item")
-def register_consent_versions_menu_item():
-    return ConsentReportMenuItem(
-        _("Consent by policy version"),
-        reverse("shop_consent_versions"),
-        icon_name="doc-full",
-        order=901,
-    )
+    return [ShopViewSetGroup(), *REPORTS]
 
 
 @hooks.register("register_permissions")
@@ -90,21 +54,6 @@ def register_acceptance_permissions():
     return Permission.objects.filter(
         content_type__app_label=Acceptance._meta.app_label,
         codename=f"view_{Acceptance._meta.model_name}",
-    )
-
-
-class CustomerReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("shop.view_customer")
-
-
-@hooks.register("register_reports_menu_item")
-def register_touched_customers_menu_item():
-    return CustomerReportMenuItem(
-        _("Customers touched in a period"),
-        reverse("shop_touched_customers"),
-        icon_name="warning",
-        order=902,
     )
 
 

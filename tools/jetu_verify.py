@@ -4,11 +4,15 @@
 Needs Python 3.11 or later and the ``cryptography`` package, nothing else::
 
     python jetu_verify.py head HEAD.json --key PUBKEY.pem
-    python jetu_verify.py receipt RECEIPT.json --head HEAD.json --key PUBKEY.pem
+    python jetu_verify.py receipt RECEIPT.json --key PUBKEY.pem [--head HEAD.json]
     python jetu_verify.py consistency OLD.json NEW.json --proof PROOF.json [--key PUBKEY.pem]
 
-``head`` checks that a signed tree head was signed by the key. ``receipt`` checks that the
-record in a receipt is a leaf of the log that a signed head commits to. ``consistency`` checks
+``head`` checks that a signed tree head was signed by the key. ``receipt`` checks a customer's
+consent receipt (a JWS, as downloaded from *My account*): the operator's signature, that what
+it states is what the logged record says, and that the record is a leaf of the log that the
+signed head in the receipt (or the head given with ``--head``, the one you kept) commits to. A
+bare record with its proof (``leaf``, ``leaf_index``, ``tree_size``, ``inclusion_proof``) is
+checked against ``--head`` the same way. ``consistency`` checks
 that the newer head's log still contains, unchanged and in the same order, every leaf of the
 older one: nothing was rewritten, removed or reordered in between. Exit status 0 means the check
 passed; 1 means it failed (the reason is printed); 2 means the files could not be read.
@@ -247,6 +251,143 @@ def verify_receipt(receipt: dict, head: dict, key: Ed25519PublicKey) -> None:
     )
 
 
+# Consent receipts (JWS, RFC 7515, signed with Ed25519: RFC 8037 / RFC 9864) -----------------
+
+RECEIPT_FORMAT = "jetu-consent-receipt/v1"
+RECEIPT_ALGORITHMS = ("EdDSA", "Ed25519")  # the same signature, under its two JOSE names
+
+
+def _b64url_decode(value, what: str) -> bytes:
+    if not isinstance(value, str) or not value.isascii() or "=" in value:
+        raise VerificationError(f"The receipt's {what} is not base64url text.")
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except ValueError as exc:
+        raise VerificationError(f"The receipt's {what} is not base64url text.") from exc
+
+
+def receipt_parts(text: str) -> tuple[str, str, str]:
+    """The three base64url parts of a JWS: compact (``a.b.c``) or flattened JSON serialization."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            raise VerificationError("The receipt file is not valid JSON.") from exc
+        if not isinstance(document, dict) or not {"protected", "payload", "signature"} <= set(
+            document
+        ):
+            raise VerificationError(
+                "The receipt is not a signed receipt (a JWS with protected, payload and signature)."
+            )
+        return document["protected"], document["payload"], document["signature"]
+    parts = text.split(".")
+    if len(parts) != 3:
+        raise VerificationError("The receipt is not a JWS (three parts separated by dots).")
+    return parts[0], parts[1], parts[2]
+
+
+def verify_receipt_signature(text: str, key: Ed25519PublicKey) -> dict:
+    """Check the operator's signature on a receipt; returns its content (the JWS payload)."""
+    protected, payload, signature = receipt_parts(text)
+    try:
+        header = json.loads(_b64url_decode(protected, "protected header"))
+    except ValueError as exc:
+        raise VerificationError("The receipt's protected header is not JSON.") from exc
+    if not isinstance(header, dict):
+        raise VerificationError("The receipt's protected header is not a JSON object.")
+    if header.get("alg") not in RECEIPT_ALGORITHMS:
+        raise VerificationError(
+            f"The receipt is signed with {header.get('alg')!r}, not Ed25519 (EdDSA)."
+        )
+    if header.get("crit"):
+        raise VerificationError("The receipt requires header extensions this verifier lacks.")
+    if "kid" in header and header["kid"] != key_id(key):
+        raise VerificationError(
+            "The receipt names another key than the public key given "
+            f"({header['kid']} instead of {key_id(key)})."
+        )
+    try:
+        key.verify(_b64url_decode(signature, "signature"), f"{protected}.{payload}".encode("ascii"))
+    except InvalidSignature as exc:
+        raise VerificationError(
+            "The receipt's signature does not match: it was changed after the operator signed "
+            "it, or was not signed with this key."
+        ) from exc
+    try:
+        content = json.loads(_b64url_decode(payload, "payload").decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise VerificationError("The receipt's content is not JSON.") from exc
+    if not isinstance(content, dict) or content.get("receipt_format") != RECEIPT_FORMAT:
+        raise VerificationError(f"The receipt's content is not a {RECEIPT_FORMAT} receipt.")
+    return content
+
+
+def receipt_statement_problems(content: dict) -> list[str]:
+    """Where what the receipt states differs from the logged record it carries."""
+    leaf = content.get("log", {}).get("leaf")
+    if not isinstance(leaf, dict):
+        return ['The receipt carries no logged record ("leaf").']
+    notice = content.get("notice", {})
+    stated = {
+        "kind": ("acceptance", "the kind of record"),
+        "id": (
+            content.get("receipt_id", "").rpartition(":")[2],
+            "the acceptance's number",
+        ),
+        "document": (notice.get("document_id"), "the document"),
+        "number": (notice.get("version"), "the version"),
+        "language": (content.get("language"), "the language"),
+        "text_sha256": (notice.get("text_sha256"), "the text's SHA-256"),
+        "accepted_at": (content.get("consent_timestamp"), "the time of consent"),
+        "channel": (content.get("collection_method", {}).get("code"), "the channel"),
+    }
+    problems = []
+    for name, (value, what) in stated.items():
+        logged = leaf.get(name)
+        if str(value) != str(logged):
+            problems.append(
+                f"The receipt states {what} as {value!r}, its logged record as {logged!r}."
+            )
+    if notice.get("language") != content.get("language"):
+        problems.append("The receipt's text is in another language than the one it states.")
+    return problems
+
+
+def verify_signed_receipt(text: str, key: Ed25519PublicKey, head: dict | None = None) -> dict:
+    """Raise unless a signed receipt checks out; returns its content.
+
+    Checks the operator's signature, that the receipt states what its logged record says, and
+    that the record is in the log that ``head`` commits to (default: the signed head the
+    receipt carries; give the copy you kept to check against that one).
+    """
+    content = verify_receipt_signature(text, key)
+    problems = receipt_statement_problems(content)
+    if problems:
+        raise VerificationError(" ".join(problems))
+    log = content["log"]
+    if not log.get("sealed"):
+        raise VerificationError(
+            "The receipt is signed but not sealed yet: its record was not in a signed tree head "
+            "when it was issued. Download it again a minute later."
+        )
+    carried = log.get("tree_head")
+    if not isinstance(carried, dict):
+        raise VerificationError("The receipt carries no signed tree head.")
+    verify_head(carried, key)
+    if head is not None:
+        verify_head(head, key)
+        if head.get("size") == carried.get("size") and head.get("root_hash") != carried.get(
+            "root_hash"
+        ):
+            raise VerificationError(
+                f"The tree head given and the one in the receipt both sign {head['size']} "
+                "records but with different root hashes: the log was rewritten."
+            )
+    verify_receipt(content, head if head is not None else carried, key)
+    return content
+
+
 def verify_heads_consistent(old: dict, new: dict, proof_document: dict) -> None:
     """Raise unless the newer head's log extends the older head's log unchanged."""
     old_size = _size(old.get("size"), "older tree size")
@@ -278,6 +419,24 @@ def _read_json(path: str) -> dict:
     return value
 
 
+def _read_text(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise OSError(f"{path}: {exc}") from exc
+
+
+def _bare_record(text: str) -> dict | None:
+    """A JSON record with its proof (not a signed receipt), or None."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, dict) and "payload" not in value:
+        return value
+    return None
+
+
 def _read_key(path: str) -> Ed25519PublicKey:
     try:
         return load_public_key(Path(path).read_bytes())
@@ -291,9 +450,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     head_cmd = commands.add_parser("head", help="check a signed tree head's signature")
     head_cmd.add_argument("head")
     head_cmd.add_argument("--key", required=True, help="the operator's public key (PEM)")
-    receipt_cmd = commands.add_parser("receipt", help="check a receipt against a signed head")
+    receipt_cmd = commands.add_parser("receipt", help="check a consent receipt")
     receipt_cmd.add_argument("receipt")
-    receipt_cmd.add_argument("--head", required=True)
+    receipt_cmd.add_argument(
+        "--head", help="a signed tree head you kept (default: the one in the receipt)"
+    )
     receipt_cmd.add_argument("--key", required=True)
     cons_cmd = commands.add_parser("consistency", help="check a newer head extends an older one")
     cons_cmd.add_argument("old")
@@ -309,14 +470,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             checks = lambda: verify_head(head, key)  # noqa: E731
             passed = f"The tree head of {head.get('size')} records is signed by key {key_id(key)}."
         elif args.command == "receipt":
-            receipt, head = _read_json(args.receipt), _read_json(args.head)
+            text = _read_text(args.receipt)
+            head = _read_json(args.head) if args.head else None
             key = _read_key(args.key)
-            checks = lambda: verify_receipt(receipt, head, key)  # noqa: E731
-            log = receipt.get("log", receipt)
-            passed = (
-                f"The record is leaf {log.get('leaf_index')} of the log of {head.get('size')} "
-                f"records signed at {head.get('timestamp')} by key {key_id(key)}."
-            )
+            bare = _bare_record(text)
+            if bare is not None:
+                if head is None:
+                    raise VerificationError("A bare record needs --head, the head it proves to.")
+                checks = lambda: verify_receipt(bare, head, key)  # noqa: E731
+                log = bare.get("log", bare)
+                passed = (
+                    f"The record is leaf {log.get('leaf_index')} of the log of "
+                    f"{head.get('size')} records signed at {head.get('timestamp')} by key "
+                    f"{key_id(key)}."
+                )
+            else:
+                checked = {}
+
+                def checks():
+                    checked.update(verify_signed_receipt(text, key, head))
+
+                def passed_message():
+                    log, notice = checked["log"], checked["notice"]
+                    signed = head or log["tree_head"]
+                    return (
+                        f"The receipt is signed by key {key_id(key)}; it records the consent "
+                        f"of {checked['pii_principal_id']} to version {notice['version']} "
+                        f"({checked['language']}, text SHA-256 {notice['text_sha256']}) at "
+                        f"{checked['consent_timestamp']}, which is leaf {log['leaf_index']} of "
+                        f"the log of {signed['size']} records signed at {signed['timestamp']}."
+                    )
+
+                passed = passed_message
         else:
             old, new = _read_json(args.old), _read_json(args.new)
             proof = _read_json(args.proof)
@@ -346,7 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyError, TypeError, AttributeError) as exc:
         print(f"FAILED: the file is not in the expected format ({exc!r}).")
         return 1
-    print(f"OK: {passed}")
+    print(f"OK: {passed() if callable(passed) else passed}")
     return 0
 
 

@@ -9,6 +9,11 @@ state, table of contents, links):
 - ``raw=True`` (/ru/legal/bench-raw/): the policy page's whole HTML, byte for byte, with no site
   template at all (a floor: Wagtail routing + middleware only).
 
+``PlainAcceptance`` is the baseline of the acceptance benchmark: the same columns as the consent
+ledger's ``shop.Acceptance``, in an ordinary table (no unique constraint, no append-only
+triggers). With ``JETU_BENCH_PLAIN_ACCEPTANCE=1`` the app writes acceptances there instead
+(``benchsite.apps``): the same POST, with the ledger write replaced by a plain insert.
+
 Never installed in production: only ``benchsite.settings`` adds this app.
 """
 
@@ -22,3 +27,20 @@ class BenchPage(Page):
 
     def get_template(self, request, *args, **kwargs):
         return "benchsite/bench_raw.html" if self.raw else "benchsite/bench_page.html"
+
+
+class PlainAcceptance(models.Model):
+    """An acceptance written as a plain insert into a non-ledger table (the bench baseline)."""
+
+    customer = models.ForeignKey("shop.Customer", on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey("legal.DocumentVersion", on_delete=models.PROTECT, related_name="+")
+    text = models.ForeignKey("legal.VersionText", on_delete=models.PROTECT, related_name="+")
+    text_sha256 = models.CharField(max_length=64)
+    language = models.CharField(max_length=2)
+    accepted_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    channel = models.CharField(max_length=16)
+
+    def __str__(self):
+        return f"{self.customer_id} → {self.version_id}"

@@ -61,12 +61,26 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",  # Content-Security-Policy ("Security" below)
+    "axes",  # log-in throttling
+    "django_permissions_policy",
+    "outbox",  # every outgoing e-mail ("Background work")
+    "django_tasks",
+    "django_tasks_db",
+    "consent_log",  # the public transparency log
 ]
 
+# The whole chain, in order, in one place (docs/architecture.md, "How a request flows"); the
+# settings each middleware reads are in the sections below. Other settings modules only
+# filter this list (bench/benchsite), never rebuild it.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Bodies over MAX_REQUEST_BODY_SIZE get a 413 before anything reads them.
+    "home.security.RequestBodyLimitMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "home.security.CSPMiddleware",
     # WhiteNoise serves collected static files straight from the WSGI app, before any other
-    # middleware touches the request.
+    # middleware touches the request (the security headers above apply to them too).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous visitors get the public legal pages from the cache before anything else runs.
     "legal.cache.LegalPageCacheMiddleware",
@@ -75,11 +89,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A staff session ends after STAFF_SESSION_IDLE_SECONDS idle; it needs the user.
+    "home.staff.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "legal.middleware.PublicationErrorMiddleware",
     "legal.middleware.RecordProtectionMiddleware",
+    # Customers who have not accepted a materially changed privacy policy are sent to accept
+    # it (after authentication and messages, which it needs).
+    "shop.middleware.ConsentMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jetu_cms.urls"
@@ -97,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "shop.context_processors.shop",  # the header's cart count
             ],
         },
     },
@@ -228,7 +249,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
-# Legal texts are compared clause by clause by our own view; keep the admin's revision list.
+# The dashboard does not ask wagtail.org for new releases: staff browsers talk only to the
+# site, and upgrades arrive through requirements.txt.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 
@@ -255,13 +277,8 @@ LOGGING = {
 
 # Shop
 #
-# Customers who have not accepted a materially changed privacy policy are sent to accept it
-# (after authentication and messages, which it needs). The header shows the cart's item count.
 # TRUSTED_PROXIES: addresses or networks of our own reverse proxies; only requests from them
 # have their X-Forwarded-For believed when the consent ledger records a customer's IP address.
-
-MIDDLEWARE += ["shop.middleware.ConsentMiddleware"]
-TEMPLATES[0]["OPTIONS"]["context_processors"] += ["shop.context_processors.shop"]
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 # A form posted without a valid CSRF token gets a translated page explaining what to do.
 CSRF_FAILURE_VIEW = "shop.views.csrf_failure"
@@ -272,11 +289,6 @@ CSRF_FAILURE_VIEW = "shop.views.csrf_failure"
 # Content-Security-Policy (django-csp): the public site uses no inline script or style, so
 # everything must come from our own origin. Wagtail's admin relies on inline scripts and
 # styles and is excluded; it is reached only by staff.
-INSTALLED_APPS += ["csp", "axes"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "home.security.CSPMiddleware",
-)
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
@@ -301,7 +313,6 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_USERNAME_FORM_FIELD = "username"
@@ -318,11 +329,6 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "legal.workflows.publish_approved"
 #
 # Every browser feature the site never uses is switched off for it and anything it embeds
 # (only features Chromium knows: an unknown one is an error in the console).
-INSTALLED_APPS += ["django_permissions_policy"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "django_permissions_policy.PermissionsPolicyMiddleware",
-)
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
@@ -380,10 +386,6 @@ EMAIL_CHANGE_LINK_MAX_AGE = 60 * 60 * 24
 # SESSION_COOKIE_AGE).
 WAGTAILADMIN_USER_LOGIN_FORM = "home.staff.StaffLoginForm"
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "home.staff.StaffPasswordResetForm"  # noqa: S105
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "home.staff.StaffSessionMiddleware",
-)
 STAFF_SESSION_IDLE_SECONDS = 2 * 60 * 60
 # Gravatar would receive a hash of every staff e-mail; nothing goes to third parties.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -392,10 +394,6 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # application refuses larger ones itself (413, home.security) so it is as safe when reached
 # without nginx: Django limits form fields but streams uploaded files to disk whatever size.
 MAX_REQUEST_BODY_SIZE = 20 * 1024 * 1024
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "home.security.RequestBodyLimitMiddleware",
-)
 # Files 1 MiB below that, leaving room for the upload form's other fields: a file too large
 # gets Wagtail's own message instead of nginx's bare 413.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_REQUEST_BODY_SIZE - 1024 * 1024
@@ -411,13 +409,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # taken by any number of `manage.py db_worker` processes on any number of machines; Wagtail's
 # own tasks (reference index, front-cache purges) go through the same backend. Every e-mail
 # leaves through the outbox, which those workers send.
-INSTALLED_APPS += ["outbox", "django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Consent transparency log (consent_log/, docs/consent-log.md): the operator's Ed25519 key that
 # signs tree heads, as a PEM value or a path. Without either, production refuses to start;
 # development and tests generate CONSENT_LOG_DEV_KEY_FILE (git-ignored) on first use.
-INSTALLED_APPS += ["consent_log"]
 CONSENT_LOG_SIGNING_KEY = os.environ.get("CONSENT_LOG_SIGNING_KEY", "")
 CONSENT_LOG_SIGNING_KEY_FILE = os.environ.get("CONSENT_LOG_SIGNING_KEY_FILE", "")
 CONSENT_LOG_DEV_KEY_FILE = None
+# Consent receipts (consent_log/receipts.py) name the customer by an HMAC of their number, keyed
+# with this secret (default: SECRET_KEY). Set it once and keep it: the id in receipts built
+# later changes with it (receipts already handed out still verify).
+CONSENT_RECEIPT_SUBJECT_SECRET = os.environ.get("CONSENT_RECEIPT_SUBJECT_SECRET", "")

@@ -18,8 +18,11 @@ from consent_log import selectors
 from consent_log.models import Leaf, LeafKind, TreeHead
 from consent_log.services import log_seal
 from legal.models import VersionText
+from shop import ledger
 from shop.models import Acceptance
+from shop.services import ledger_verify
 from tests.consent_log.conftest import customers
+from tests.shop.shop_helpers import format_1_acceptance
 
 
 def tamper(*statements):
@@ -43,7 +46,10 @@ def verify(*args) -> tuple[bool, str]:
 
 @pytest.fixture
 def sealed(db):
-    """Two customers' acceptances and the policy's texts, logged and signed."""
+    """The policy's texts, two acceptances of the first (chained) format written before the
+    log existed, and two written since (no chain): logged and signed."""
+    format_1_acceptance(email="old1@example.kz")
+    format_1_acceptance(email="old2@example.kz")
     customers(2)
     log_seal()
     return Acceptance.objects.order_by("pk"), VersionText.objects.order_by("pk")
@@ -61,14 +67,52 @@ def test_an_intact_database_passes_and_the_latest_head_is_printed(sealed):
     assert f"All {head['size']} logged records match" in output
 
 
-def test_a_rewritten_and_rechained_acceptance_is_named(sealed):
+def test_the_format_1_records_are_the_first_acceptances_logged(sealed):
     acceptances, _ = sealed
-    target = acceptances.last()
+    logged = Leaf.objects.filter(kind=LeafKind.ACCEPTANCE).order_by("index")
+    assert list(logged.values_list("object_id", flat=True)) == [a.pk for a in acceptances]
+    assert [a.is_chained for a in acceptances] == [True, True, False, False]
+    assert ledger_verify() is None
+    assert verify()[0]
+
+
+def test_a_rewritten_and_rechained_format_1_acceptance_is_named(sealed):
+    """Rewriting a chained record and recomputing the chain from there needs no key: the
+    chain verifies again, the log does not."""
+    acceptances, _ = sealed
+    first, second = acceptances[0], acceptances[1]
+    forged = dict(first.hashed_fields(), ip_address="198.51.100.7")
+    first_hash = ledger.record_hash(forged, first.previous_hash)
+    second_hash = ledger.record_hash(second.hashed_fields(), first_hash)
     tamper(
         (
             "UPDATE shop_acceptance SET ip_address = %s, record_hash = %s WHERE id = %s",
             "198.51.100.7",
-            "0" * 63 + "1",
+            first_hash,
+            first.pk,
+        ),
+        (
+            "UPDATE shop_acceptance SET previous_hash = %s, record_hash = %s WHERE id = %s",
+            first_hash,
+            second_hash,
+            second.pk,
+        ),
+    )
+    assert ledger_verify() is None, "the re-chained chain verifies by itself"
+    ok, output = verify()
+    assert not ok
+    index = leaf_of(LeafKind.ACCEPTANCE, first.pk)
+    assert f"acceptance {first.pk}: differs from what leaf {index} logged" in output
+    assert f"acceptance {second.pk}:" not in output
+
+
+def test_a_rewritten_new_acceptance_is_named(sealed):
+    acceptances, _ = sealed
+    target = acceptances.last()
+    assert not target.is_chained
+    tamper(
+        (
+            "UPDATE shop_acceptance SET language = 'kk', accepted_at = accepted_at WHERE id = %s",
             target.pk,
         )
     )
@@ -76,15 +120,23 @@ def test_a_rewritten_and_rechained_acceptance_is_named(sealed):
     assert not ok
     index = leaf_of(LeafKind.ACCEPTANCE, target.pk)
     assert f"acceptance {target.pk}: differs from what leaf {index} logged" in output
+    others = [a.pk for a in acceptances if a.pk != target.pk]
+    assert not any(f"acceptance {pk}:" in output for pk in others)
 
 
 def test_deleted_newest_acceptances_are_named(sealed):
     acceptances, _ = sealed
-    newest = acceptances.last()
-    tamper(("DELETE FROM shop_acceptance WHERE id = %s", newest.pk))
+    newest = list(acceptances)[-2:]
+    assert not any(record.is_chained for record in newest)
+    tamper(("DELETE FROM shop_acceptance WHERE id IN (%s, %s)", *(r.pk for r in newest)))
+    assert ledger_verify() is None, "the chain cannot see the newest records go"
     ok, output = verify()
     assert not ok
-    assert f"acceptance {newest.pk}: is logged as leaf" in output and "deleted" in output
+    for record in newest:
+        index = leaf_of(LeafKind.ACCEPTANCE, record.pk)
+        assert (
+            f"acceptance {record.pk}: is logged as leaf {index} but is no longer in the database"
+        ) in output
 
 
 def test_an_emptied_ledger_names_every_acceptance(sealed):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import secrets
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
@@ -154,10 +157,10 @@ def _acceptance_with_id(pk: int, like: Acceptance) -> Acceptance:
         for field in Acceptance._meta.concrete_fields
         if not field.primary_key
     }
-    # Values the ledger keeps unique per record (the hash chain), fresh for this one.
-    for name in ("previous_hash", "record_hash"):
-        if name in values:
-            values[name] = secrets.token_hex(32)
+    # Values the ledger keeps unique per record (a first-format chain), fresh for this one.
+    if values.get("record_hash") is not None:
+        values["previous_hash"] = secrets.token_hex(32)
+        values["record_hash"] = secrets.token_hex(32)
     row = Acceptance(**{**values, "id": pk, "customer_id": Customer.objects.create(user=user).pk})
     row.save()
     return row
@@ -276,3 +279,23 @@ def test_sealing_without_a_key_refuses_and_writes_nothing(db, settings):
         log_seal()
     assert not Leaf.objects.exists()
     assert signing.configured_key_source() is None
+
+
+def test_the_command_from_cron_seals_and_stops_for_the_next_run(db):
+    customers(2)
+    out = io.StringIO()
+    started = time.monotonic()
+    call_command("consent_log_seal", "--every", "0.05", "--for", "0.3", stdout=out)
+    assert time.monotonic() - started < 5
+    size = selectors.log_size()
+    assert size == VersionText.objects.count() + 2
+    assert f"signed tree head {size} " in out.getvalue()
+
+
+def test_the_task_seals_what_is_pending(db):
+    from consent_log.tasks import consent_log_seal
+
+    customers(2)
+    result = consent_log_seal.enqueue()  # the tests' immediate backend runs it now
+    assert result.return_value == VersionText.objects.count() + 2
+    assert selectors.log_size() == result.return_value

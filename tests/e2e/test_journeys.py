@@ -321,14 +321,20 @@ def test_editor_changes_the_policy_and_legal_approves_it(site, open_page, shot):
     replace_word(editor, clause_5_5.locator("[contenteditable=true]"), OLD_WORD, NEW_WORD)
     shot(editor, "c-01-editor-changes-a-word-in-5.5", doc=True)
 
+    blocks = editor.locator("[data-streamfield-child]")
+    blocks_before = blocks.count()
     editor.locator("button.c-sf-add-button").last.click()
     editor.locator(".w-combobox__menu").get_by_role(
         "option", name=exactly(t("ru", "Clause"))
     ).click()
-    new_block = editor.locator("[data-streamfield-child]").last
+    # Until the new block is in the page, "the last block" is clause 5.10: filling it then
+    # would renumber 5.10 and leave the new clause without a number.
+    expect(blocks).to_have_count(blocks_before + 1)
+    new_block = blocks.nth(blocks_before)
     new_block.get_by_label(t("ru", "Number")).fill(NEW_CLAUSE)
     new_block.locator("[contenteditable=true]").click()
     editor.keyboard.type(NEW_CLAUSE_RU)
+    expect(new_block.locator("[contenteditable=true]")).to_contain_text(NEW_CLAUSE_RU)
     new_block.get_by_label(t("ru", "Shown as")).select_option(label=t("ru", "List item"))
     # The material choice has no default: the editor makes it.
     editor.get_by_label(
@@ -347,6 +353,7 @@ def test_editor_changes_the_policy_and_legal_approves_it(site, open_page, shot):
     )
     expect(admin_messages(editor)).to_be_visible()
     shot(editor, "c-03-editor-submitted-for-approval")
+    assert not editor.locator(".error-message").all_inner_texts(), "the form was refused"
     expect(admin_messages(editor)).to_contain_text(submitted)
 
     # Legal finds the change waiting on their dashboard and approves it, which publishes it.

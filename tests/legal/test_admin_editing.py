@@ -42,7 +42,25 @@ def form_items(page: LegalDocumentPage) -> list[tuple[str, object]]:
     return items
 
 
+def consent_form_data(page) -> dict:
+    """The consent terms as the edit form posts them: ticked codes, yes/no radios."""
+    values = page.consent_terms_values()
+    yes_no = {True: "True", False: "False", None: ""}
+    return {
+        "consent_purposes": values.purposes,
+        "consent_data_categories": values.data_categories,
+        "consent_third_party_transfer": yes_no[values.third_party_transfer],
+        "consent_third_parties": values.third_parties,
+        "consent_cross_border_transfer": yes_no[values.cross_border_transfer],
+        "consent_storage_term": values.storage_term,
+    }
+
+
 def post_edit(client, page, items, **extra):
+    consent = consent_form_data(page)
+    for name in list(extra):
+        if name in consent:
+            consent[name] = extra.pop(name)
     data = nested_form_data(
         {
             "title": page.title,
@@ -55,7 +73,7 @@ def post_edit(client, page, items, **extra):
             **extra,
         }
     )
-    return client.post(f"/admin/pages/{page.pk}/edit/", data)
+    return client.post(f"/admin/pages/{page.pk}/edit/", {**data, **consent})
 
 
 def unescape_json(content: str) -> str:
@@ -141,3 +159,38 @@ def test_malformed_number_is_refused(admin_client, policy):
     response = post_edit(admin_client, policy, items)
     assert response.status_code == 200
     assert "5.x" in response.content.decode()
+
+
+def test_publishing_before_an_upcoming_version_keeps_the_draft_and_says_why(admin_client, policy):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.helpers import publish_version
+    from tests.legal.test_workflow_and_roles import changed_body
+
+    future = timezone.now() + timedelta(days=10)
+    publish_version(policy, changed_body(policy), effective_from=future)  # upcoming
+    page = LegalDocumentPage.objects.get(pk=policy.pk)
+    live_before = page.live_revision_id
+    items = form_items(page)
+    items[-1][1]["text"] = rich_text("<p>Изменённый последний пункт.</p>")
+
+    # An empty date means "at publication", which would come before version 2.
+    response = post_edit(
+        admin_client,
+        page,
+        items,
+        change_summary="Уточнён последний пункт.",
+        **{"action-publish": "action-publish"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/pages/{policy.pk}/edit/"
+    page = LegalDocumentPage.objects.get(pk=policy.pk)
+    assert page.live_revision_id == live_before
+    assert page.has_unpublished_changes
+    draft = page.get_latest_revision().as_object()
+    assert "Изменённый последний пункт." in draft.to_blocks()[-1]["html"]
+    assert DocumentVersion.objects.filter(document=policy).count() == 2
+    messages = admin_client.get(response["Location"]).content.decode()
+    assert "не может вступить в силу раньше версии 2" in messages

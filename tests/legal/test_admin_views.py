@@ -78,3 +78,24 @@ def test_users_without_permission_cannot_see_versions(client, policy):
 )
 def test_an_id_too_long_for_the_database_is_not_found(admin_client, policy, path):
     assert admin_client.get(path).status_code == 404
+
+
+def test_legal_documents_are_listed_or_the_only_one_opened(admin_client, policy):
+    response = admin_client.get("/admin/legal/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/legal/{policy.pk}/versions/"
+
+    terms = policy.get_parent().add_child(
+        instance=LegalDocumentPage(
+            title="Пользовательское соглашение",
+            slug="terms",
+            short_name="Соглашение",
+            body=body_data(policy),
+            locale=policy.locale,
+        )
+    )
+    content = admin_client.get("/admin/legal/").content.decode()
+    for page in (policy, terms):
+        assert f'href="/admin/legal/{page.pk}/versions/"' in content
+        assert page.title in content
+    assert "Версия 1" in content  # the policy's version in force

@@ -6,8 +6,8 @@ from wagtail.models import Locale
 
 from core.localize import get_translation
 from legal.models import DocumentVersion, LegalDocumentPage, TextCorrection
+from legal.publishing import PublicationError, open_correction, text_correction_start
 from legal.selectors import document_state
-from legal.services import PublicationError, open_correction, text_correction_start
 from shop.selectors import customer_consent
 from tests.helpers import publish_source
 from tests.legal.test_workflow_and_roles import changed_body, staff

@@ -10,7 +10,7 @@ from wagtail.models import Locale
 
 from core.localize import get_translation
 from legal.models import DocumentVersion, LegalDocumentPage
-from legal.services import PublicationError
+from legal.publishing import PublicationError
 from tests.helpers import publish_source, publish_version
 from tests.legal.test_admin_editing import form_items, post_edit
 from tests.legal.test_workflow_and_roles import changed_body
@@ -130,8 +130,9 @@ def test_the_kazakh_summary_must_be_translated_before_the_kazakh_text_goes_live(
     translation.import_po(po)
     total, done = translation.get_progress()
     assert done == total - 1  # only the summary is left
-    with pytest.raises(
-        PublicationError, match=rf"\b{done}\b.*\b{total}\b"
-    ), TestCase.captureOnCommitCallbacks(execute=True):
+    with (
+        pytest.raises(PublicationError, match=rf"\b{done}\b.*\b{total}\b"),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
         translation.save_target(publish=True)
     assert not version.texts.filter(locale=kk).exists()

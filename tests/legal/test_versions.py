@@ -15,7 +15,7 @@ from wagtail.models import Revision
 from core.append_only import ImmutableRecordError
 from legal.canonical import text_digest
 from legal.models import DocumentVersion, LegalDocumentPage, VersionText
-from legal.services import PublicationError
+from legal.publishing import PublicationError, PublishLegalTextAction
 from tests.conftest import postgres_only
 from tests.helpers import (
     body_data,
@@ -73,10 +73,8 @@ def test_republishing_unchanged_text_makes_no_new_version(policy):
 
 
 def test_handler_is_idempotent_for_one_publication(policy):
-    from legal.services import version_record_publication
-
     v2 = publish_source(policy, changed_body(policy))
-    again = version_record_publication(page=policy, revision=v2.revision)
+    again = PublishLegalTextAction(policy, revision=v2.revision).execute()
     assert again.pk == v2.pk
     assert DocumentVersion.objects.filter(document=policy).count() == 2
 
@@ -138,6 +136,18 @@ def test_effective_date_before_the_previous_version_is_refused(policy):
     revision = page.save_revision(clean=False)
     with pytest.raises((ValidationError, PublicationError)):
         revision.publish()
+    assert DocumentVersion.objects.filter(document=policy).count() == 2
+
+
+def test_an_empty_date_before_an_upcoming_version_is_refused_before_going_live(policy):
+    future = timezone.now() + timedelta(days=10)
+    publish_version(policy, changed_body(policy), effective_from=future)
+    page = LegalDocumentPage.objects.get(pk=policy.pk)
+    live_before = page.live_revision_id
+    # No date means "at publication", which would come before version 2.
+    with pytest.raises(PublicationError, match="версии 2"):
+        publish_source(page, changed_body(page, "посетитель", "клиент"))
+    assert LegalDocumentPage.objects.get(pk=policy.pk).live_revision_id == live_before
     assert DocumentVersion.objects.filter(document=policy).count() == 2
 
 

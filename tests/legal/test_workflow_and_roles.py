@@ -163,9 +163,7 @@ def test_dashboard_panels_show_translation_and_acceptance_bar(client, lawyer, po
     assert "покупателей: 2 из 2 (100%)" in consent
 
 
-def test_closed_accounts_never_push_the_acceptance_figure_past_100_percent(
-    client, lawyer, policy
-):
+def test_closed_accounts_never_push_the_acceptance_figure_past_100_percent(client, lawyer, policy):
     from shop.services import customer_anonymise
 
     make_customer(email="stays@example.kz")
@@ -257,3 +255,27 @@ def test_legal_publishes_translations_editors_cannot(editor, lawyer, policy, pol
     assert not policy_kk.permissions_for_user(editor).can_publish()
     # The Russian source stays behind the workflow, even for Legal.
     assert not policy.permissions_for_user(lawyer).can_publish()
+
+
+MENU = {
+    "legal versions": '"/admin/legal/"',
+    "consent ledger": '"/admin/reports/consent-ledger/"',
+    "consent by version": '"/admin/reports/consent-by-version/"',
+    "customers touched": '"/admin/reports/customers-touched/"',
+}
+# Which of those menu items each role is shown — the others are hidden, not merely refused.
+MENU_MATRIX = {
+    "Editors": set(),
+    "Legal": {"legal versions", "consent ledger", "consent by version"},
+    "Shop managers": {"customers touched"},
+}
+
+
+@pytest.mark.parametrize("group", sorted(MENU_MATRIX))
+def test_each_role_is_shown_only_the_admin_menu_items_it_may_open(client, policy, group):
+    client.force_login(staff(f"{group.split()[0].lower()}@jetu.kz", group))
+    sidebar = client.get("/admin/").content.decode()
+    shown = {item for item, url in MENU.items() if url in sidebar}
+    assert shown == MENU_MATRIX[group]
+    for item in MENU_MATRIX[group]:
+        assert client.get(MENU[item].strip('"'), follow=True).status_code == 200, item

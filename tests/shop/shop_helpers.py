@@ -6,10 +6,13 @@ import html as html_lib
 import re
 
 from django.db import connection
+from django.utils import timezone
 
+from legal.models import VersionText
 from legal.selectors import document_state, policy_page_for_language
-from shop import services
-from shop.models import Customer
+from shop import ledger, services
+from shop.http import RequestMeta, request_meta
+from shop.models import Acceptance, Customer, User
 
 PASSWORD = "Kóktem-2024-alma"
 
@@ -17,7 +20,10 @@ PASSWORD = "Kóktem-2024-alma"
 def make_customer(
     *, email="aigerim@example.kz", language="ru", request=None, **overrides
 ) -> Customer:
-    """Register a customer through the service, accepting the version in force."""
+    """Register a customer through the service, accepting the version in force.
+
+    ``request`` (a RequestFactory request) is read as the view reads it (``request_meta``).
+    """
     page = policy_page_for_language(language)
     data = {
         "email": email,
@@ -30,10 +36,41 @@ def make_customer(
         "preferred_language": language,
         "version": document_state(page).in_force,
         "language": language,
-        "request": request,
+        "meta": request_meta(request) if request is not None else RequestMeta(),
     }
     data.update(overrides)
     return services.customer_register(**data)
+
+
+def format_1_acceptance(
+    *, email: str, language: str = "ru", ip_address: str = "203.0.113.7"
+) -> Acceptance:
+    """A customer and their acceptance of the version in force exactly as the first ledger
+    format wrote it, chained to the chained record before it: what databases written before
+    the transparency log hold (the old ``acceptance_record``, step by step)."""
+    user = User.objects.create_user(email=email, password=None, last_name="Бекова")
+    customer = Customer.objects.create(user=user, last_name="Бекова", preferred_language=language)
+    version = document_state(policy_page_for_language(language)).in_force
+    text = VersionText.objects.get(version_id=version.pk, locale__language_code=language)
+    previous = (
+        Acceptance.objects.chained().order_by("-pk").values_list("record_hash", flat=True).first()
+        or ledger.GENESIS_HASH
+    )
+    record = Acceptance(
+        customer=customer,
+        version_id=version.pk,
+        text=text,
+        text_sha256=text.sha256,
+        language=language,
+        accepted_at=timezone.now(),
+        ip_address=ip_address,
+        user_agent="Mozilla/5.0 (format 1)",
+        channel=Acceptance.Channel.REGISTRATION,
+        previous_hash=previous,
+    )
+    record.record_hash = ledger.record_hash(record.hashed_fields(), previous)
+    record.save()
+    return record
 
 
 def registration_data(client, language="ru", **overrides) -> dict:

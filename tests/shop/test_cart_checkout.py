@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from wagtail.images.models import Image
 
 from shop import services
+from shop.http import RequestMeta
 from shop.models import Acceptance, Order, Product
 from shop.services import product_seed
 from shop.templatetags.shop_tags import tenge
@@ -242,7 +243,7 @@ def test_a_product_taken_off_sale_before_the_order_is_placed_is_not_ordered(cust
             language="ru",
             shown_version=None,
             accept_policy=False,
-            request=None,
+            meta=RequestMeta(),
         )
     assert not Order.objects.exists()
 
@@ -404,7 +405,7 @@ def test_the_order_service_refuses_an_unknown_delivery_method(customer, products
             language="ru",
             shown_version=None,
             accept_policy=False,
-            request=None,
+            meta=RequestMeta(),
         )
     assert str(refused.value) == str(services.DELIVERY_REQUIRED)
     assert not Order.objects.exists()

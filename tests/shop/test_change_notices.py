@@ -1,6 +1,7 @@
 """Change notices through the outbox: one per customer, for the newest version, worded for them."""
 
 from datetime import datetime
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from legal.models import LegalDocumentPage
 from outbox.models import OutgoingMessage
+from shop.http import RequestMeta
 from shop.models import Acceptance, ChangeNotice
 from shop.notices import notices_fan_out
 from shop.services import acceptance_record
@@ -73,7 +75,7 @@ def test_customers_who_accepted_the_newest_version_get_nothing(policy, fan_out):
         customer=keen,
         version=v2,
         language="ru",
-        request=None,
+        meta=RequestMeta(),
         channel=Acceptance.Channel.REACCEPTANCE,
     )
     results = fan_out()
@@ -153,3 +155,34 @@ def test_two_workers_share_the_batches_and_each_customer_is_told_once(committed_
     assert sorted(m.to[0] for m in mail.outbox) == sorted(c.user.email for c in customers)
     assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {"sent"}
     assert ChangeNotice.objects.count() == 7
+
+
+def test_the_command_shows_a_progress_bar_until_every_notice_is_sent(policy, monkeypatch):
+    from django.db import connection
+
+    from shop.management.commands import send_change_notices
+
+    make_customer(email="one@example.kz")
+    make_customer(email="two@example.kz", language="kk")
+    publish_version(policy, edited(policy))
+
+    def workers_meanwhile(_seconds):
+        # While the command waits, the workers send what the committed batches queued.
+        while connection.run_on_commit:
+            _savepoints, callback, _robust = connection.run_on_commit.pop(0)
+            callback()
+
+    monkeypatch.setattr(send_change_notices.time, "sleep", workers_meanwhile)
+    out = StringIO()
+    call_command("send_change_notices", "--wait", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "version 2: 2 customer(s) due, 1 batch(es) queued",
+        "version 2: [--------------------] 0/2 sent, 2 pending, 0 failed",
+        "version 2: [####################] 2/2 sent, 0 pending, 0 failed",
+        "Queued 2 notice(s).",
+    ]
+    sent = OutgoingMessage.objects.filter(
+        purpose="change-notice", status=OutgoingMessage.Status.SENT
+    ).values_list("message_id", flat=True)
+    assert sorted(sent) == sorted(m.extra_headers["Message-ID"] for m in mail.outbox[-2:])

@@ -129,3 +129,108 @@ def test_order_confirmation_lists_the_order(
     assert total in message.body and total in html_of(message)
     assert "Алматы, Абая 1" in message.body
     assert f"/{language}/shop/orders/{order.pk}/" in message.body
+
+
+SECRETS = {
+    "reset": {
+        "ru": ("Jetu: задайте новый пароль", "Задать новый пароль"),
+        "kk": ("Jetu: жаңа құпиясөз орнатыңыз", "Жаңа құпиясөз орнату"),
+    },
+    "confirm": {
+        "ru": ("Jetu: подтвердите новый адрес электронной почты", "Подтвердить новый e-mail"),
+        "kk": (
+            "Jetu: жаңа электрондық пошта мекенжайыңызды растаңыз",
+            "Жаңа электрондық поштаны растау",
+        ),
+    },
+    "notice": {
+        "ru": "Jetu: запрошена смена адреса для входа",
+        "kk": "Jetu: кіруге арналған мекенжайды өзгерту сұралды",
+    },
+}
+
+
+def link_in(text, fragment):
+    [link] = [word for word in text.split() if fragment in word]
+    return link
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_a_reset_link_is_queued_sent_after_the_commit_and_then_forgotten(
+    client, policy, language, django_capture_on_commit_callbacks
+):
+    make_customer(email="dana@example.kz", language=language)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post("/ru/shop/password/reset/", {"email": "dana@example.kz"})
+    assert response.status_code == 302
+    assert mail.outbox == []  # the page answered; the letter waits for a worker
+    queued = OutgoingMessage.objects.get(purpose=Purpose.PASSWORD_RESET)
+    assert queued.status == OutgoingMessage.Status.PENDING
+    link = link_in(queued.text_body, "/password/reset/")
+    assert link not in queued.key  # the key staff see does not give the link away
+    for callback in callbacks:
+        callback()
+    message = only_mail_to("dana@example.kz")
+    subject, button = SECRETS["reset"][language]
+    assert message.subject == subject
+    assert link_in(message.body, "/password/reset/") == link
+    assert link.startswith(f"http://127.0.0.1:8000/{language}/shop/password/reset/")
+    assert button in html_of(message) and link in html_of(message)
+    assert message.extra_headers["Content-Language"] == language
+    queued.refresh_from_db()
+    assert queued.status == OutgoingMessage.Status.SENT
+    assert (queued.recipient, queued.text_body, queued.html_body) == ("", "", "")
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_an_e_mail_change_writes_to_both_addresses_and_forgets_the_link(
+    client, policy, language, django_capture_on_commit_callbacks
+):
+    customer = make_customer(email="aigerim@example.kz", language=language)
+    client.force_login(customer.user)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            f"/{language}/shop/account/email/",
+            {"email": "aigerim.new@example.kz", "current_password": PASSWORD},
+        )
+    assert response.status_code == 302
+    assert mail.outbox == []
+    pending = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.PENDING)
+    assert set(pending.values_list("purpose", flat=True)) >= {
+        Purpose.EMAIL_CHANGE_CONFIRM,
+        Purpose.EMAIL_CHANGE_NOTICE,
+    }
+    for callback in callbacks:
+        callback()
+    confirm = only_mail_to("aigerim.new@example.kz")
+    notice = only_mail_to("aigerim@example.kz")
+    subject, button = SECRETS["confirm"][language]
+    assert confirm.subject == subject
+    assert button in html_of(confirm)
+    link = link_in(confirm.body, "/account/email/confirm/")
+    assert f"/{language}/shop/account/email/confirm/" in link and link in html_of(confirm)
+    assert notice.subject == SECRETS["notice"][language]
+    assert "aigerim.new@example.kz" in notice.body and "aigerim.new@example.kz" in html_of(notice)
+    assert link not in notice.body
+    stored_confirm = OutgoingMessage.objects.get(purpose=Purpose.EMAIL_CHANGE_CONFIRM)
+    stored_notice = OutgoingMessage.objects.get(purpose=Purpose.EMAIL_CHANGE_NOTICE)
+    assert stored_confirm.status == stored_notice.status == OutgoingMessage.Status.SENT
+    assert (stored_confirm.recipient, stored_confirm.text_body) == ("", "")
+    # The notice holds no secret: staff can see the owner was told.
+    assert stored_notice.recipient == "aigerim@example.kz"
+    assert "aigerim.new@example.kz" in stored_notice.text_body
+
+
+def test_a_refused_e_mail_change_queues_nothing(client, policy, django_capture_on_commit_callbacks):
+    customer = make_customer(email="aigerim@example.kz")
+    make_customer(email="taken@example.kz", phone="+77070000000")
+    client.force_login(customer.user)
+    OutgoingMessage.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/ru/shop/account/email/",
+            {"email": "taken@example.kz", "current_password": PASSWORD},
+        )
+    assert not OutgoingMessage.objects.exists()

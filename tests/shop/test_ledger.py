@@ -1,4 +1,5 @@
-"""The consent ledger: hash-chained, append-only, idempotent, honest about IP addresses."""
+"""The consent ledger: append-only, idempotent, honest about IP addresses; the records of the
+first format keep their hash chain, which still verifies beside the records written since."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -8,12 +9,14 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.test import RequestFactory, override_settings
 
+from consent_log.audit import log_audit
+from consent_log.services import log_seal
 from core.append_only import ImmutableRecordError
 from shop import ledger
-from shop.http import client_ip, user_agent
-from shop.models import Acceptance
+from shop.http import RequestMeta, client_ip, user_agent
+from shop.models import Acceptance, Customer, User
 from shop.services import acceptance_record, ledger_verify
-from tests.shop.shop_helpers import make_customer, tamper
+from tests.shop.shop_helpers import format_1_acceptance, make_customer, tamper
 
 FIELDS = {
     "customer_id": 1,
@@ -66,20 +69,22 @@ def test_the_hash_depends_on_the_previous_record():
 # Recording ------------------------------------------------------------------------------------
 
 
-def test_records_chain_in_insertion_order_and_verify(policy):
-    make_customer(email="a@example.kz")
-    make_customer(email="b@example.kz", language="kk")
-    first, second = Acceptance.objects.order_by("-pk")[:2][::-1]
+def test_new_records_carry_no_chain_and_the_format_1_chain_still_verifies(policy):
+    first = format_1_acceptance(email="a@example.kz")
+    second = format_1_acceptance(email="b@example.kz", language="kk")
+    new = Acceptance.objects.get(customer=make_customer(email="c@example.kz", language="kk"))
     assert second.previous_hash == first.record_hash
-    assert second.language == "kk"
-    assert second.text.locale.language_code == "kk"
-    assert second.text_sha256 == second.text.sha256
+    assert first.previous_hash == ledger.GENESIS_HASH
+    assert (new.previous_hash, new.record_hash) == (None, None)
+    assert new.language == "kk"
+    assert new.text.locale.language_code == "kk"
+    assert new.text_sha256 == new.text.sha256
     assert ledger_verify() is None
 
 
 def test_a_double_submit_records_one_acceptance(customer, v1):
     again = acceptance_record(
-        customer=customer, version=v1, language="ru", request=None, channel="account"
+        customer=customer, version=v1, language="ru", meta=RequestMeta(), channel="account"
     )
     assert Acceptance.objects.filter(customer=customer).count() == 1
     assert again.channel == "registration"
@@ -95,18 +100,14 @@ def test_the_database_refuses_a_second_acceptance_of_the_same_version(customer):
         language="ru",
         accepted_at=first.accepted_at,
         channel="checkout",
-        previous_hash=first.record_hash,
-        record_hash="e" * 64,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
 
 
 def test_the_database_refuses_two_records_chained_to_the_same_predecessor(policy):
-    make_customer(email="a@example.kz")
-    fork_of = Acceptance.objects.order_by("-pk").first()
-    other = make_customer(email="b@example.kz")
-    mine = Acceptance.objects.get(customer=other)
+    fork_of = format_1_acceptance(email="a@example.kz")
+    mine = format_1_acceptance(email="b@example.kz")
     forged = Acceptance(
         customer=make_customer(email="c@example.kz", phone="+77010000000"),
         version=mine.version,
@@ -121,6 +122,24 @@ def test_the_database_refuses_two_records_chained_to_the_same_predecessor(policy
     assert mine.previous_hash == fork_of.record_hash
     with pytest.raises(IntegrityError), transaction.atomic():
         forged.save()
+
+
+def test_the_database_refuses_half_a_chain(customer):
+    """A record is in the chain with both hashes or not at all, so none slips out of it."""
+    mine = Acceptance.objects.get(customer=customer)
+    user = User.objects.create_user(email="half@example.kz", password=None)
+    half = Acceptance(
+        customer=Customer.objects.create(user=user),
+        version=mine.version,
+        text=mine.text,
+        text_sha256=mine.text_sha256,
+        language="ru",
+        accepted_at=mine.accepted_at,
+        channel="checkout",
+        record_hash="c" * 64,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        half.save()
 
 
 def test_acceptances_cannot_be_changed_or_deleted_through_the_application(customer):
@@ -142,16 +161,21 @@ def test_acceptances_cannot_be_changed_or_deleted_through_the_application(custom
 # Verification ---------------------------------------------------------------------------------
 
 
-def test_verify_command_reports_an_intact_ledger(customer, capsys):
+def test_verify_command_reports_an_intact_chain_and_who_proves_the_rest(policy, capsys):
+    format_1_acceptance(email="a@example.kz")
+    format_1_acceptance(email="b@example.kz")
+    make_customer(email="c@example.kz")
     call_command("verify_consent_ledger")
-    assert "intact (" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "The hash chain of the 2 records of the first format is intact" in out
+    assert "1 record written since" in out and "consent_verify" in out
 
 
 def test_a_changed_record_is_named_by_the_verify_command(policy):
-    make_customer(email="a@example.kz")
-    victim = make_customer(email="b@example.kz")
-    make_customer(email="c@example.kz")
-    record = Acceptance.objects.get(customer=victim)
+    format_1_acceptance(email="a@example.kz")
+    record = format_1_acceptance(email="b@example.kz")
+    format_1_acceptance(email="c@example.kz")
+    make_customer(email="d@example.kz")
     tamper("UPDATE shop_acceptance SET ip_address = '198.51.100.66' WHERE id = %s", [record.pk])
     assert ledger_verify().record.pk == record.pk
     with pytest.raises(CommandError, match=f"acceptance {record.pk}: its content"):
@@ -159,10 +183,25 @@ def test_a_changed_record_is_named_by_the_verify_command(policy):
 
 
 def test_a_removed_record_breaks_the_chain_at_its_successor(policy):
-    make_customer(email="a@example.kz")
-    removed = Acceptance.objects.get(customer=make_customer(email="b@example.kz"))
-    successor = Acceptance.objects.get(customer=make_customer(email="c@example.kz"))
+    format_1_acceptance(email="a@example.kz")
+    removed = format_1_acceptance(email="b@example.kz")
+    successor = format_1_acceptance(email="c@example.kz")
     tamper("DELETE FROM shop_acceptance WHERE id = %s", [removed.pk])
+    broken = ledger_verify()
+    assert broken.record.pk == successor.pk
+    assert "does not follow" in broken.reason
+
+
+def test_a_record_taken_out_of_the_chain_breaks_it_at_its_successor(policy):
+    """Emptying a format-1 record's chain fields does not make it a record the chain skips."""
+    format_1_acceptance(email="a@example.kz")
+    victim = format_1_acceptance(email="b@example.kz")
+    successor = format_1_acceptance(email="c@example.kz")
+    tamper(
+        "UPDATE shop_acceptance SET ip_address = '198.51.100.66', previous_hash = NULL, "
+        "record_hash = NULL WHERE id = %s",
+        [victim.pk],
+    )
     broken = ledger_verify()
     assert broken.record.pk == successor.pk
     assert "does not follow" in broken.reason
@@ -170,9 +209,9 @@ def test_a_removed_record_breaks_the_chain_at_its_successor(policy):
 
 def test_a_recomputed_hash_does_not_hide_a_change(policy):
     """Rewriting a record *and* its hash still breaks the next record's link."""
-    make_customer(email="a@example.kz")
-    victim = Acceptance.objects.get(customer=make_customer(email="b@example.kz"))
-    successor = Acceptance.objects.get(customer=make_customer(email="c@example.kz"))
+    format_1_acceptance(email="a@example.kz")
+    victim = format_1_acceptance(email="b@example.kz")
+    successor = format_1_acceptance(email="c@example.kz")
     fields = dict(victim.hashed_fields(), ip_address="198.51.100.66")
     forged = ledger.record_hash(fields, victim.previous_hash)
     tamper(
@@ -228,7 +267,8 @@ def test_a_long_user_agent_is_recorded_truncated_and_still_verifies(policy):
     acceptance = Acceptance.objects.get(customer=customer)
     assert acceptance.user_agent == "Ж" * 512
     assert acceptance.ip_address == "203.0.113.7"
-    assert ledger_verify() is None
+    log_seal()
+    assert log_audit(max_delay=timedelta(0)).findings == []
 
 
 def test_a_mistyped_trusted_proxy_is_reported_by_the_system_check():

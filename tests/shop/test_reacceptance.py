@@ -1,9 +1,7 @@
 """A material change must be accepted before shopping on; a minor one is only announced."""
 
 import pytest
-from django.urls import NoReverseMatch
 
-from legal.models import LegalDocumentPage
 from shop.models import Acceptance
 from tests.helpers import body_data, publish_version, replace_in_clause
 from tests.shop.shop_helpers import PASSWORD, t, text_of
@@ -92,22 +90,6 @@ def test_the_acceptance_page_shows_the_changes_and_links_to_both_texts(
     assert 'href="/ru/legal/privacy/versions/2/"' in html
     assert 'href="/ru/legal/privacy/compare/1/2/"' in html
     assert 'value="decline"' in html
-
-
-def test_the_comparison_link_is_left_out_where_comparing_is_not_available(
-    customer_client, material_v2, monkeypatch
-):
-    original = LegalDocumentPage.reverse_subpage
-
-    def without_compare(self, name, args=None, kwargs=None):
-        if name == "compare":
-            raise NoReverseMatch(name)
-        return original(self, name, args=args, kwargs=kwargs)
-
-    monkeypatch.setattr(LegalDocumentPage, "reverse_subpage", without_compare)
-    page = customer_client.get(ACCEPT)
-    assert page.status_code == 200
-    assert "/compare/" not in page.content.decode()
 
 
 def test_accepting_continues_only_to_pages_of_this_site(customer_client, customer, material_v2):

@@ -106,11 +106,7 @@ def test_an_address_registered_in_other_capitals_is_refused(client, customer):
 
 def test_a_registration_losing_a_race_gets_the_same_message(client, customer, monkeypatch):
     """Two registrations pass the "is it free?" check at once; the database decides."""
-    monkeypatch.setattr(services, "email_taken", lambda *a, **k: False)
     monkeypatch.setattr(selectors, "email_taken", lambda *a, **k: False)
-    from shop import forms
-
-    monkeypatch.setattr(forms, "email_taken", lambda *a, **k: False)
     response = client.post(
         "/ru/shop/register/", registration_data(client, email="Aigerim@example.kz")
     )

@@ -35,7 +35,7 @@ def viewer(client, django_user_model, customer):
 
 def test_customer_data_needs_the_view_permission(client, django_user_model, customer):
     client.force_login(staff(django_user_model))
-    for name in ("shop_customers:index", "shop_orders:index", "shop_consent_ledger"):
+    for name in ("shop_customers:index", "shop_orders:index", "shop_consent_ledger:index"):
         response = client.get(reverse(name))
         assert response.status_code in (302, 403), name
         assert "aigerim@example.kz" not in response.content.decode()
@@ -131,7 +131,7 @@ def test_order_inspection_shows_the_lines(viewer, customer, products):
 
 def test_the_ledger_report_filters_by_language_channel_and_version(viewer, customer):
     make_customer(email="kk@example.kz", language="kk")
-    url = reverse("shop_consent_ledger")
+    url = reverse("shop_consent_ledger:index")
     everything = viewer.get(url).content.decode()
     assert "aigerim@example.kz" in everything
     assert "kk@example.kz" in everything
@@ -152,35 +152,38 @@ def test_the_ledger_report_filters_by_language_channel_and_version(viewer, custo
 def test_the_ledger_exports_to_csv_without_runnable_formulas(viewer, policy):
     hostile = RequestFactory().get("/", HTTP_USER_AGENT='=HYPERLINK("http://evil","x")')
     make_customer(email="mallory@example.kz", request=hostile)
-    response = viewer.get(reverse("shop_consent_ledger"), {"export": "csv"})
+    response = viewer.get(reverse("shop_consent_ledger:index"), {"export": "csv"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     columns = ConsentLedgerReportView.list_export
-    email, agent, record_hash = (
-        columns.index(name) for name in ("customer.user.email", "user_agent", "record_hash")
+    email, agent, text_hash = (
+        columns.index(name) for name in ("customer.user.email", "user_agent", "text_sha256")
     )
     row = next(r for r in rows[1:] if r[email] == "mallory@example.kz")
     assert row[agent].startswith("'=HYPERLINK")
-    assert len(row[record_hash]) == 64
+    assert len(row[text_hash]) == 64
 
 
 def test_the_ledger_exports_to_xlsx(viewer):
-    response = viewer.get(reverse("shop_consent_ledger"), {"export": "xlsx"})
+    response = viewer.get(reverse("shop_consent_ledger:index"), {"export": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     content = b"".join(response.streaming_content) if response.streaming else response.content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
     columns = ConsentLedgerReportView.list_export
-    email, record_hash = (columns.index(name) for name in ("customer.user.email", "record_hash"))
+    email, text_hash = (columns.index(name) for name in ("customer.user.email", "text_sha256"))
     row = next(r for r in rows[1:] if r[email] == "aigerim@example.kz")
-    assert len(row[record_hash]) == 64
+    assert len(row[text_hash]) == 64
 
 
 def test_the_ledger_report_needs_the_acceptance_permission(client, django_user_model, customer):
     client.force_login(staff(django_user_model, "view_customer"))
-    assert client.get(reverse("shop_consent_ledger")).status_code in (302, 403)
-    assert client.get(reverse("shop_consent_ledger"), {"export": "csv"}).status_code in (302, 403)
+    assert client.get(reverse("shop_consent_ledger:index")).status_code in (302, 403)
+    assert client.get(reverse("shop_consent_ledger:index"), {"export": "csv"}).status_code in (
+        302,
+        403,
+    )
 
 
 def test_per_version_counts_show_who_has_not_accepted_yet(viewer, customer, policy):
@@ -188,12 +191,12 @@ def test_per_version_counts_show_who_has_not_accepted_yet(viewer, customer, poli
     data = body_data(policy)
     replace_in_clause(data, "2.2.4", "адрес доставки", "адрес доставки Товара")
     publish_version(policy, data, material=True)
-    response = viewer.get(reverse("shop_consent_versions"), {"export": "csv"})
+    response = viewer.get(reverse("shop_consent_versions:index"), {"export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     by_version = {row[0]: row for row in rows[1:]}
     assert by_version["1"][3:] == ["2", "0"]
     assert by_version["2"][3:] == ["0", "2"]
-    assert viewer.get(reverse("shop_consent_versions")).status_code == 200
+    assert viewer.get(reverse("shop_consent_versions:index")).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -217,7 +220,7 @@ def test_the_admin_menu_offers_the_shop_and_the_consent_reports(viewer):
     assert reverse("shop_customers:index") == "/admin/shop/customers/"
     assert reverse("shop_orders:index") == "/admin/shop/orders/"
     html = viewer.get("/admin/").content.decode()
-    assert reverse("shop_consent_ledger") in html
+    assert reverse("shop_consent_ledger:index") in html
     assert reverse("shop_customers:index") in html
 
 

@@ -20,6 +20,7 @@ from core.localize import (
 from home.models import HomePage
 from home.roles import roles_apply_to_pages
 from legal import importing
+from legal.consent_terms import SEED_TERMS
 from legal.models import LegalDocumentPage, LegalIndexPage
 from shop.catalogue import SEED_PRODUCTS
 from shop.models import Product
@@ -151,6 +152,7 @@ class Command(BaseCommand):
                     short_name=POLICY["ru"]["short_name"],
                     change_summary=POLICY["ru"]["summary"],
                     body=importing.stream_data("privacy", parsed.blocks),
+                    **{f"consent_{name}": value for name, value in SEED_TERMS.as_dict().items()},
                 )
             )
             policy.save_revision().publish()

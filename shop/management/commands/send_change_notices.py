@@ -29,14 +29,26 @@ class Command(BaseCommand):
             )
 
         results = notices_fan_out(batch_size=batch_size, on_queued=queued)
+        # On a terminal the bar is redrawn in place; in a log, a line whenever it moves.
+        in_place = self.stdout.isatty()
         for result in results:
             state = notice_progress(result.version)
-            self.stdout.write(self.bar(state))
+            self.show(state, in_place)
             while wait and (state.pending or state.due):
                 time.sleep(1)
-                state = notice_progress(result.version)
-                self.stdout.write(self.bar(state))
+                previous, state = state, notice_progress(result.version)
+                if state != previous:
+                    self.show(state, in_place)
+            if in_place:
+                self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Queued {sum(r.due for r in results)} notice(s)."))
+
+    def show(self, state: NoticeProgress, in_place: bool) -> None:
+        if in_place:
+            self.stdout.write("\r" + self.bar(state), ending="")
+            self.stdout.flush()
+        else:
+            self.stdout.write(self.bar(state))
 
     @staticmethod
     def bar(state: NoticeProgress) -> str:

@@ -10,7 +10,7 @@ from core.append_only import append_only
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('legal', '0008_change_notices_move_to_shop'),
+        ('legal', '0010_consent_terms_of_version_1'),
         ('wagtailcore', '0098_apitoken'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
