@@ -152,3 +152,19 @@ def test_legal_sees_a_second_correction_is_not_opened(client, policy_kk):
             page=policy_kk, source_summary=SUMMARY_RU, summary=SUMMARY_KK, material=False
         )
     assert TextCorrection.objects.count() == 1
+
+
+def test_the_correction_keeps_the_consent_terms_and_russian_stays_version_2(
+    client, policy, policy_kk
+):
+    from legal.selectors import version_terms
+
+    start_correction(client, policy_kk, staff("lawyer@jetu.kz", "Legal"))
+    correct_segment(policy, translator=staff("translator@jetu.kz", "Editors"))
+    publish_kk(client, policy_kk, staff("publisher@jetu.kz", "Legal"))
+    v1, v2 = DocumentVersion.objects.filter(document=policy).order_by("number")
+    assert version_terms(v2).values() == version_terms(v1).values()
+    # Publishing the unchanged Russian page again records nothing new.
+    page = LegalDocumentPage.objects.get(pk=policy.pk)
+    page.save_revision().publish()
+    assert DocumentVersion.objects.filter(document=policy).count() == 2
