@@ -8,7 +8,9 @@ customers see. ``LegalAdminViewSet`` registers them (``wagtail_hooks``).
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,7 +26,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 import core.converters  # noqa: F401 - registers <id:…>
 from core.admin import PermissionMenuMixin, report_urlpatterns
 
-from .comparison import blocks_comparison_context, comparison_context
+from . import publishing
+from .comparison import blocks_comparison_context, comparison_context, translation_changes
+from .forms import TextCorrectionForm
 from .models import DocumentVersion, LegalDocumentPage, VersionText
 from .selectors import document_state, working_blocks
 
@@ -208,4 +212,80 @@ class LegalAdminViewSet(PermissionMenuMixin, ViewSet):
                 translation_check,
                 name="translation",
             ),
+            path("<id:page_id>/correction/", correction, name="correction"),
+            path(
+                "<id:page_id>/translation/changes/",
+                translator_changes,
+                name="translator_changes",
+            ),
         ]
+
+
+def _translation_page(page_id: int) -> LegalDocumentPage:
+    page = get_object_or_404(LegalDocumentPage, pk=page_id)
+    if page.locale_id == Locale.get_default().pk:
+        raise Http404(_("The source text has no translation to correct."))
+    return page
+
+
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def correction(request, page_id: int):
+    """Legal opens the correction of a translation, to be published as the next version."""
+    page = _translation_page(page_id)
+    document = _document(page_id)
+    state = document_state(document)
+    form = TextCorrectionForm(
+        request.POST or None,
+        source_language=Locale.get_default().get_display_name(),
+        language=page.locale.get_display_name(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            publishing.text_correction_start(page=page, user=request.user, **form.cleaned_data)
+        except publishing.PublicationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The correction is open. Correct the %(language)s text in the translation "
+                    "editor; a colleague who did not translate it publishes it as version "
+                    "%(number)d."
+                )
+                % {"language": page.locale.get_display_name(), "number": state.latest.number + 1},
+            )
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    return TemplateResponse(
+        request,
+        "legal/admin/correction.html",
+        {
+            "page": document,
+            "translation": page,
+            "state": state,
+            "form": form,
+            "open": publishing.open_correction(document=document, locale_id=page.locale_id),
+            "title": _("Correct the %(language)s text")
+            % {"language": page.locale.get_display_name()},
+        },
+    )
+
+
+def translator_changes(request, page_id: int):
+    """For the translator: each changed clause with its previous translation and the
+    source's redline (linked from the translation editor and the dashboard)."""
+    page = _translation_page(page_id)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    changes = translation_changes(page)
+    return TemplateResponse(
+        request,
+        "legal/admin/translator_changes.html",
+        {
+            "page": _document(page_id),
+            "translation": page,
+            "changes": changes,
+            "source_language": Locale.get_default().get_display_name(),
+            "language": page.locale.get_display_name(),
+            "title": _("What changed for the translator"),
+        },
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from dataclasses import dataclass
 
-from .diff import DocumentDiff, diff_versions
+from django.core.cache import cache
+from django.utils.html import escape
+
+from .diff import BlockDiff, DocumentDiff, diff_versions
 from .models import VersionText
-from .selectors import document_state, version_text
+from .selectors import VersionInfo, document_state, version_text, working_blocks
 
 
 def texts_diff(old: VersionText, new: VersionText) -> DocumentDiff:
@@ -73,3 +76,83 @@ def blocks_comparison_context(old: VersionText, blocks: list[dict], mode: str) -
         "old_text": old,
         "new_text": None,
     }
+
+
+@dataclass(frozen=True)
+class ClauseToTranslate:
+    """One block of the source text that changed since the translation was last published."""
+
+    change: BlockDiff  # the source-language redline of the block
+    previous: str  # its translation in that version ("" if the block is new)
+    current: str  # its translation as entered so far ("" if removed)
+    untranslated: bool  # the current translation is still the source text
+
+
+@dataclass(frozen=True)
+class TranslationChanges:
+    """What a translator must bring up to date, clause by clause."""
+
+    base: VersionInfo | None  # the latest version published in the translation's language
+    source_summary: str  # the summary of changes to translate
+    clauses: tuple[ClauseToTranslate, ...]
+
+
+def _block_html(block: dict | None) -> str:
+    if block is None:
+        return ""
+    if block["type"] == "section":
+        return escape(block["heading"])
+    return block.get("html", "")
+
+
+def _by_key(blocks: list[dict]) -> dict[tuple[str, str | None], dict]:
+    return {(b["type"], b.get("number")): b for b in blocks}
+
+
+def translation_changes(page) -> TranslationChanges:
+    """The source's changes since ``page`` (a translation) was last published, each beside
+    the translation it had then and the one entered so far.
+
+    The translator edits the previous translation instead of starting again: the source's
+    redline shows what to change in it. (The previous translation is shown, not copied into
+    the segment: a copied segment would count as translated and could be published
+    unread.)
+    """
+    from wagtail_localize.models import TranslationSource
+
+    language = page.locale.language_code
+    state = document_state(page)
+    base = next((v for v in reversed(state.versions) if language in v.languages), None)
+    source = (
+        TranslationSource.objects.filter(object_id=page.translation_key)
+        .exclude(locale_id=page.locale_id)
+        .select_related("locale")
+        .first()
+    )
+    if base is None or source is None:
+        return TranslationChanges(base=base, source_summary="", clauses=())
+    source_page = source.as_instance()
+    old_source = version_text(base, source.locale.language_code)
+    old_translation = _by_key(version_text(base, language).blocks)
+    current = _by_key(working_blocks(page))
+    new_source = source_page.to_blocks()
+    new_source_by_key = _by_key(new_source)
+    clauses = []
+    for change in diff_versions(old_source.blocks, new_source).changes:
+        old_key = (change.kind, change.old_number)
+        new_key = (change.kind, change.new_number)
+        now = current.get(new_key) if change.new_number or change.kind == "preamble" else None
+        source_block = new_source_by_key.get(new_key)
+        clauses.append(
+            ClauseToTranslate(
+                change=change,
+                previous=_block_html(old_translation.get(old_key))
+                if change.old_number or change.kind == "preamble"
+                else "",
+                current=_block_html(now),
+                untranslated=now is not None and now == source_block,
+            )
+        )
+    return TranslationChanges(
+        base=base, source_summary=source_page.change_summary or "", clauses=tuple(clauses)
+    )

@@ -73,3 +73,39 @@ class LegalDocumentForm(WagtailAdminPageForm):
         for name, message in publication_fields_problems(self.instance).items():
             self.add_error(name, message)
         return cleaned_data
+
+
+class TextCorrectionForm(forms.Form):
+    """What Legal decides before a translation is corrected as a version of its own."""
+
+    source_summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    # A correction rarely changes what customers agreed to: not material unless chosen.
+    material = forms.TypedChoiceField(
+        label=_("material change"),
+        choices=MATERIAL_CHOICES,
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        initial=False,
+    )
+    effective_from = forms.DateTimeField(
+        label=_("takes effect on"),
+        required=False,
+        help_text=_("Empty means at publication."),
+    )
+
+    def __init__(self, *args, source_language: str, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        from wagtail.admin.widgets import AdminDateTimeInput
+
+        self.fields["effective_from"].widget = AdminDateTimeInput()
+        self.fields["source_summary"].label = _("Summary of changes in %(language)s") % {
+            "language": source_language
+        }
+        self.fields["source_summary"].help_text = _(
+            "For example: the translation of clause 5.6 is corrected; the Russian text has not "
+            "changed."
+        )
+        self.fields["summary"].label = _("Summary of changes in %(language)s") % {
+            "language": language
+        }

@@ -375,6 +375,15 @@ class DocumentVersion(AppendOnlyModel):
         related_name="+",
         verbose_name=_("revision"),
     )
+    # Set only on a version that corrects a translation and leaves the source text as it was.
+    correction = models.OneToOneField(
+        "legal.TextCorrection",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="version",
+        verbose_name=_("correction of a translation"),
+    )
 
     objects = VersionQuerySet.as_manager()
 
@@ -480,3 +489,56 @@ class ConsentTerms(AppendOnlyModel):
             cross_border_transfer=self.cross_border_transfer,
             storage_term=self.storage_term,
         )
+
+
+class TextCorrection(AppendOnlyModel):
+    """Legal's decision to publish a corrected translation as a version of its own.
+
+    A Kazakh text can be wrong while the Russian one is right. The correction says what the
+    next version will tell customers (a summary in the source language and one in the
+    corrected language) and whether it is material; the corrected text itself is then
+    written in the translation editor, and its publication by a second person creates version
+    ``base_version.number + 1`` with the source text unchanged
+    (``legal.publishing``). Written once, like the versions: it
+    is open until a version points to it, and stale once another version follows its base.
+    """
+
+    document = models.ForeignKey(
+        LegalDocumentPage,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("document"),
+        help_text=_("The source-language page of the document."),
+    )
+    locale = models.ForeignKey(
+        "wagtailcore.Locale",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("corrected language"),
+    )
+    base_version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("corrected version"),
+    )
+    source_summary = models.TextField(_("summary of changes in the source language"))
+    summary = models.TextField(_("summary of changes in the corrected language"))
+    material = models.BooleanField(_("material change"), default=False)
+    effective_from = models.DateTimeField(_("takes effect on"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+
+    class Meta:
+        verbose_name = _("correction of a translation")
+        verbose_name_plural = _("corrections of translations")
+
+    def __str__(self):
+        return f"{self.base_version} [{self.locale_id}] correction"

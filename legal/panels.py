@@ -10,6 +10,7 @@ from wagtail.models import Locale
 from wagtail_localize.models import Translation
 
 from .models import LegalDocumentPage
+from .publishing import open_correction
 from .selectors import UPCOMING, document_state
 
 
@@ -63,6 +64,7 @@ class LegalDashboardPanel(Component):
                 latest.languages
             )
             target = page.get_translation_or_none(translation.target_locale)
+            correction = open_correction(document=page, locale_id=translation.target_locale_id)
             rows.append(
                 {
                     "language": translation.target_locale.get_display_name(),
@@ -75,10 +77,18 @@ class LegalDashboardPanel(Component):
                     "translate_url": reverse("wagtailadmin_pages:edit", args=[target.pk])
                     if target
                     else None,
+                    # Each changed clause with its previous translation (legal.comparison).
+                    "changes_url": reverse("legal_admin:translator_changes", args=[target.pk])
+                    if target
+                    else None,
+                    # An open correction: the next version is this language's corrected text.
+                    "correction": correction,
+                    "correction_number": latest.number + 1 if correction else None,
                     "sync_url": reverse(
                         "wagtail_localize:update_translations", args=[translation.source_id]
                     )
-                    + "?next=" + reverse("wagtailadmin_home"),
+                    + "?next="
+                    + reverse("wagtailadmin_home"),
                 }
             )
         return rows

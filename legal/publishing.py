@@ -32,7 +32,7 @@ from wagtail_localize.models import Translation, TranslationSource
 
 from .canonical import html_digest, text_digest
 from .consent_terms import terms_problems
-from .models import ConsentTerms, DocumentVersion, LegalDocumentPage, VersionText
+from .models import ConsentTerms, DocumentVersion, LegalDocumentPage, TextCorrection, VersionText
 from .rendering import render_blocks
 from .selectors import version_terms
 from .services import frontend_purge, source_locale, translation_sources_sync
@@ -73,7 +73,9 @@ class PublishLegalTextAction:
         if self.is_source:
             problem = effective_date_problem(self.page, at_publication=True)
         else:
-            problem = _translation_incomplete(self.page)
+            problem = _translation_incomplete(self.page) or translation_correction_problem(
+                self.page
+            )
         if problem:
             raise PublicationError(problem)
         problems = publication_fields_problems(self.page)
@@ -98,7 +100,7 @@ class PublishLegalTextAction:
             page = self.page
             transaction.on_commit(lambda: translation_sources_sync(page=page))
             return version
-        return _record_translation_text(self.page, revision)
+        return _record_translation_text(self.page, revision, user)
 
 
 # The rules ``check()`` applies, each also read by the editor's form so it can mark the field.
@@ -185,6 +187,8 @@ def publication_fields_problems(page: LegalDocumentPage) -> dict[str, str]:
         version = _translated_version(page)
         if version is None or version.number < 2 or (page.change_summary or "").strip():
             return {}
+        if version.texts.filter(locale_id=page.locale_id).exists():
+            return {}  # a correction: its summaries are the correction's
         return {
             "change_summary": _(
                 "The summary of changes is not translated yet; customers reading this "
@@ -221,15 +225,40 @@ def publication_fields_problems(page: LegalDocumentPage) -> dict[str, str]:
     return problems
 
 
+PUBLICATION_FIELDS = ("change_summary", "material", "effective_from")
+
+
 def publication_fields_are_spent(page: LegalDocumentPage) -> bool:
-    """The page's latest revision was published as a version: its summary, material choice
-    and effective date describe that publication and must not carry over to the next."""
+    """The per-publication fields of the page's latest revision are those of the version
+    published last: they describe that publication and must not carry over to the next.
+
+    Compared by value, not by revision: Wagtail's autosave may store a revision after the
+    publication that only repeats what was published.
+    """
     if page.pk is None or page.locale_id != source_locale().pk:
         return False
-    latest_revision_id = (
-        LegalDocumentPage.objects.filter(pk=page.pk).values_list("latest_revision_id", flat=True)
-    ).first()
-    return DocumentVersion.objects.filter(revision_id=latest_revision_id).exists()
+    latest_revision = (
+        LegalDocumentPage.objects.filter(pk=page.pk)
+        .values_list("latest_revision_id", flat=True)
+        .first()
+    )
+    published = (
+        DocumentVersion.objects.filter(document_id=page.pk, correction__isnull=True)
+        .order_by("-number")
+        .values_list("revision_id", flat=True)
+        .first()
+    )
+    if latest_revision is None or published is None or latest_revision < published:
+        return False
+    if latest_revision == published:
+        return True
+    contents = dict(
+        Revision.objects.filter(pk__in=[latest_revision, published]).values_list("pk", "content")
+    )
+    return all(
+        contents[latest_revision].get(name) == contents[published].get(name)
+        for name in PUBLICATION_FIELDS
+    )
 
 
 # What ``execute()`` records.
@@ -291,7 +320,14 @@ def _record_source_text(page, revision, user) -> DocumentVersion:
             return existing
         raise
     _create_terms(version=version, page=page)
-    _create_text(version=version, page=page, revision=revision, blocks=blocks, digest=digest)
+    _create_text(
+        version=version,
+        page=page,
+        revision=revision,
+        blocks=blocks,
+        digest=digest,
+        change_summary=page.change_summary,
+    )
     logger.info("Recorded %s version %d.", page.pk, version.number)
     return version
 
@@ -337,7 +373,7 @@ def _translated_version(page) -> DocumentVersion | None:
 
 
 @transaction.atomic
-def _record_translation_text(page, revision) -> DocumentVersion | None:
+def _record_translation_text(page, revision, user) -> DocumentVersion | None:
     version = _translated_version(page)
     if version is None:
         logger.warning(
@@ -348,21 +384,226 @@ def _record_translation_text(page, revision) -> DocumentVersion | None:
     # Two publications of the same translation must not both add the text; the unique
     # (version, locale) constraint backs the lock up.
     _lock_document(version.document_id)
-    if version.texts.filter(locale_id=page.locale_id).exists():
-        return version
     blocks = page.to_blocks()
+    digest = text_digest(page.title, blocks)
+    existing = version.texts.filter(locale_id=page.locale_id).first()
+    if existing is not None:
+        if existing.sha256 == digest:
+            return version  # the same text published again
+        return _record_correction(
+            page=page, revision=revision, user=user, base=version, blocks=blocks, digest=digest
+        )
     _create_text(
         version=version,
         page=page,
         revision=revision,
         blocks=blocks,
-        digest=text_digest(page.title, blocks),
+        digest=digest,
+        change_summary=page.change_summary,
     )
     logger.info("Recorded the %s text of version %d.", page.locale.language_code, version.number)
     return version
 
 
-def _create_text(*, version, page, revision, blocks, digest) -> VersionText:
+CORRECTION_NEEDED = _(
+    "This %(language)s text differs from the one published in version %(number)d, and a "
+    "published text never changes. To publish a corrected text as version %(next)d, Legal "
+    "first starts a correction (what it changes, in both languages)."
+)
+
+
+def open_correction(*, document: LegalDocumentPage, locale_id: int) -> TextCorrection | None:
+    """The correction of ``document``'s text in one language still waiting for that text.
+
+    Only a correction of the latest version counts: once another version follows its base,
+    the correction is stale (its text would no longer be the next version's).
+    """
+    latest = DocumentVersion.objects.filter(document=document).order_by("-number").first()
+    if latest is None:
+        return None
+    return (
+        TextCorrection.objects.filter(
+            document=document, locale_id=locale_id, base_version=latest, version__isnull=True
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _record_correction(*, page, revision, user, base, blocks, digest) -> DocumentVersion:
+    """Version ``base.number + 1``: the corrected text of ``page``'s language, every other
+    language's text exactly as in ``base``, and the correction's summaries."""
+    document = base.document
+    correction = open_correction(document=document, locale_id=page.locale_id)
+    if correction is None or correction.base_version_id != base.pk:
+        raise PublicationError(_correction_needed(page, base))
+    now = timezone.now()
+    version = DocumentVersion(
+        document=document,
+        number=base.number + 1,
+        published_at=now,
+        # Never before the corrected version: the versions' dates must stay in order.
+        effective_from=max(correction.effective_from or now, now, base.effective_from),
+        material=correction.material,
+        published_by=user,
+        revision=revision,
+        correction=correction,
+    )
+    version.save()
+    _copy_terms(base=base, version=version)
+    source_locale_id = source_locale().pk
+    for text in base.texts.exclude(locale_id=page.locale_id):
+        unchanged = VersionText(
+            version=version,
+            locale_id=text.locale_id,
+            page_id=text.page_id,
+            revision_id=text.revision_id,
+            created_at=now,
+            title=text.title,
+            change_summary=correction.source_summary if text.locale_id == source_locale_id else "",
+            blocks=text.blocks,
+            html=text.html,
+            sha256=text.sha256,
+            html_sha256=text.html_sha256,
+        )
+        unchanged.full_clean()
+        unchanged.save()
+    _create_text(
+        version=version,
+        page=page,
+        revision=revision,
+        blocks=blocks,
+        digest=digest,
+        change_summary=correction.summary,
+    )
+    logger.info(
+        "Recorded version %d of %s: a corrected %s text.",
+        version.number,
+        document.pk,
+        page.locale.language_code,
+    )
+    return version
+
+
+def _correction_needed(page, base: DocumentVersion) -> str:
+    return CORRECTION_NEEDED % {
+        "language": page.locale.get_display_name(),
+        "number": base.number,
+        "next": base.number + 1,
+    }
+
+
+def translation_correction_problem(page: LegalDocumentPage) -> str | None:
+    """Why publishing ``page`` (a translation) would change a published text, or None.
+
+    A translation whose version already has this language's text is a correction: it is
+    published only through an open correction of that version.
+    """
+    version = _translated_version(page)
+    if version is None:
+        return None
+    existing = version.texts.filter(locale_id=page.locale_id).only("sha256").first()
+    if existing is None or existing.sha256 == text_digest(page.title, page.to_blocks()):
+        return None
+    correction = open_correction(document=version.document, locale_id=page.locale_id)
+    if correction is not None and correction.base_version_id == version.pk:
+        return None
+    return _correction_needed(page, version)
+
+
+@transaction.atomic
+def text_correction_start(
+    *,
+    page: LegalDocumentPage,
+    source_summary: str,
+    summary: str,
+    material: bool,
+    effective_from=None,
+    user=None,
+) -> TextCorrection:
+    """Open the correction of ``page``'s text (a translation) as the document's next version.
+
+    Args:
+        page: the translated page whose text is to be corrected.
+        source_summary: what the correction changes, for readers of the source language.
+        summary: the same, in the corrected language.
+        material: whether customers must accept the corrected version again.
+        effective_from: when the corrected version takes effect (None: at publication).
+        user: who decided the correction (Legal).
+
+    Raises:
+        PublicationError: the page is the source, its language has no published text in
+            the latest version yet, a correction is already open, or the date is too early.
+    """
+    if page.locale_id == source_locale().pk:
+        raise PublicationError(
+            _("The source text is not corrected on its own: publish a new version of it.")
+        )
+    document = page.get_translation(source_locale()).specific
+    _lock_document(document.pk)
+    language = page.locale.get_display_name()
+    latest = DocumentVersion.objects.filter(document=document).order_by("-number").first()
+    if latest is None or not latest.texts.filter(locale_id=page.locale_id).exists():
+        raise PublicationError(
+            _(
+                "The latest version has no %(language)s text yet: translate it in the "
+                "translation editor instead of correcting it."
+            )
+            % {"language": language}
+        )
+    if open_correction(document=document, locale_id=page.locale_id) is not None:
+        raise PublicationError(
+            _(
+                "A correction of the %(language)s text of version %(number)d is already "
+                "open: correct the text in the translation editor and have it published."
+            )
+            % {"language": language, "number": latest.number}
+        )
+    if effective_from is not None and effective_from < latest.effective_from:
+        raise PublicationError(
+            _(
+                "The new version cannot take effect before version %(number)d, which takes "
+                "effect on %(date)s."
+            )
+            % {"number": latest.number, "date": _local_datetime(latest.effective_from)}
+        )
+    correction = TextCorrection(
+        document=document,
+        locale_id=page.locale_id,
+        base_version=latest,
+        source_summary=source_summary.strip(),
+        summary=summary.strip(),
+        material=material,
+        effective_from=effective_from,
+        requested_by=user,
+        requested_at=timezone.now(),
+    )
+    correction.full_clean()
+    correction.save()
+    return correction
+
+
+def _copy_terms(*, base: DocumentVersion, version: DocumentVersion) -> None:
+    """A correction changes a translation, not what customers consent to: the terms of
+    ``base`` hold for ``version`` too (and a later source publication then compares with them)."""
+    terms = version_terms(base)
+    if terms is None:
+        return
+    copy = ConsentTerms(
+        version=version,
+        created_at=version.published_at,
+        purposes=terms.purposes,
+        data_categories=terms.data_categories,
+        third_party_transfer=terms.third_party_transfer,
+        third_parties=terms.third_parties,
+        cross_border_transfer=terms.cross_border_transfer,
+        storage_term=terms.storage_term,
+    )
+    copy.full_clean(exclude=["version"])
+    copy.save()
+
+
+def _create_text(*, version, page, revision, blocks, digest, change_summary) -> VersionText:
     """Write one frozen text and tell the caches about it.
 
     The application's own cache notices by itself (``legal.cache.freshness_mark`` counts the
@@ -378,7 +619,7 @@ def _create_text(*, version, page, revision, blocks, digest) -> VersionText:
         revision=revision,
         created_at=timezone.now(),
         title=page.title,
-        change_summary=page.change_summary,
+        change_summary=change_summary,
         blocks=blocks,
         html=html,
         sha256=digest,

@@ -36,10 +36,19 @@ def draft_authors(page: Page) -> set[int]:
     """Ids of the users who wrote the page's working text since its last publication."""
     if not is_source(page):
         return _translators(page)
-    revisions = page.revisions.all()
+    revisions = page.revisions.order_by("pk")
     if page.live_revision_id is not None:
         revisions = revisions.filter(pk__gt=page.live_revision_id)
-    authors = set(revisions.exclude(user=None).values_list("user_id", flat=True))
+    # A revision that changes nothing is not writing: Wagtail's autosave stores one for
+    # whoever merely opens the editor (a reviewer reading the draft, say), and such a
+    # revision must not cost them the right to approve.
+    authors = set()
+    previous = _writing(page.live_revision) if page.live_revision_id is not None else None
+    for revision in revisions.select_related("user"):
+        writing = _writing(revision)
+        if writing != previous and revision.user_id is not None:
+            authors.add(revision.user_id)
+        previous = writing
     workflow_state = WorkflowState.objects.for_instance(page).filter(
         status=WorkflowState.STATUS_IN_PROGRESS
     )
@@ -47,6 +56,17 @@ def draft_authors(page: Page) -> set[int]:
         workflow_state.exclude(requested_by=None).values_list("requested_by_id", flat=True)
     )
     return authors
+
+
+# What a person writes in a legal page's editor; everything else in a revision is bookkeeping.
+WRITTEN_FIELDS = ("title", "short_name", "slug", "change_summary", "material", "effective_from")
+
+
+def _writing(revision) -> tuple:
+    """The text and per-publication fields a revision holds, comparable across revisions."""
+    page = revision.as_object()
+    blocks = page.to_blocks() if hasattr(page, "to_blocks") else revision.content.get("body")
+    return (*(getattr(page, name, None) for name in WRITTEN_FIELDS), repr(blocks))
 
 
 def _translators(page: Page) -> set[int]:

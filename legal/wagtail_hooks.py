@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
@@ -18,6 +19,26 @@ from .publishing import PublicationError, PublishLegalTextAction
 @hooks.register("register_admin_viewset")
 def register_legal_admin():
     return LegalAdminViewSet()
+
+
+@hooks.register("register_page_header_buttons")
+def translation_buttons(page, user, view_name, next_url=None):
+    """On a translated legal page: what changed for the translator; Legal's correction."""
+    if not isinstance(page.specific_deferred, LegalDocumentPage) or review.is_source(page):
+        return
+    yield Button(
+        _("What changed for the translator"),
+        url=reverse("legal_admin:translator_changes", args=[page.pk]),
+        icon_name="doc-full",
+        priority=58,
+    )
+    if user.has_perm(VIEW_PERMISSION):
+        yield Button(
+            _("Correct this translation"),
+            url=reverse("legal_admin:correction", args=[page.pk]),
+            icon_name="edit",
+            priority=59,
+        )
 
 
 @hooks.register("register_page_header_buttons")
@@ -91,6 +112,8 @@ def four_eyes_in_the_editor(request, page):
     if request.method == "GET":
         if refusal and _may_sign_off(page, request.user):
             messages.warning(request, refusal)
+        if not review.is_source(page):
+            _point_to_the_changes(request, page)
         return None
     if request.POST.get("action") != "publish" or review.is_source(page):
         return None
@@ -114,6 +137,31 @@ def four_eyes_in_the_editor(request, page):
     if page.live_revision_id != published_before:
         review.break_glass_log(page=page, user=request.user, reason=reason)
     return response
+
+
+def _point_to_the_changes(request, page) -> None:
+    """The translation editor shows segments only: link what changed, clause by clause."""
+    from .comparison import translation_changes
+
+    changes = translation_changes(page.specific)
+    if changes.base is None or not changes.clauses:
+        return
+    numbers = ", ".join(
+        c.change.new_number or c.change.old_number or str(_("preamble")) for c in changes.clauses
+    )
+    messages.info(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "Changed since version %(number)d: %(numbers)s. Each one's previous "
+                "translation and the redline of the Russian text:"
+            )
+            % {"number": changes.base.number, "numbers": numbers},
+            reverse("legal_admin:translator_changes", args=[page.pk]),
+            _("What changed for the translator"),
+        ),
+    )
 
 
 def _may_sign_off(page, user) -> bool:

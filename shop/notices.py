@@ -279,6 +279,12 @@ def notice_email(*, customer, sources: _Sources, language: str, last_accepted: i
         "must_act": last_accepted is None or any(v.material for v in announced),
         "changes": changes,
         "text_url": base + page.reverse_subpage("version", args=[version.number]),
+        # Beside each change's own redline, one from the accepted version to the announced one.
+        "overall_compare_url": (
+            base + page.reverse_subpage("compare", args=[last_accepted, version.number])
+            if last_accepted and last_accepted < version.number
+            else None
+        ),
         "policy_url": base,
     }
     return email_render(template=TEMPLATE, context=context, language=language)

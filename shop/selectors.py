@@ -165,6 +165,41 @@ def customer_consent(customer: Customer, state: DocumentState) -> ConsentStatus:
     return consent_status(state, accepted)
 
 
+@dataclass(frozen=True)
+class ConsentChanges:
+    """What changed since the version a customer last accepted, as the customer reads it."""
+
+    # Oldest first: {"version", "summary" (in the page's language), "compare_url"} each, the
+    # redline against the version listed before it.
+    changes: list[dict]
+    # One redline from the accepted version straight to the one in force (None without one).
+    compare_url: str | None
+
+
+def consent_changes(
+    policy: Policy, status: ConsentStatus, request: HttpRequest | None
+) -> ConsentChanges:
+    """Every change summary between ``status.last_accepted`` and the version in force."""
+    compare_url = None
+    if status.last_accepted is not None:
+        compare_url = policy_compare_url(
+            policy.page, request, status.last_accepted.number, status.in_force.number
+        )
+    changes = [
+        {
+            "version": version,
+            "summary": version.summary(policy.language),
+            "compare_url": policy_compare_url(
+                policy.page, request, previous.number, version.number
+            ),
+        }
+        for previous, version in zip(
+            (status.last_accepted, *status.changes), status.changes, strict=False
+        )
+    ]
+    return ConsentChanges(changes=changes, compare_url=compare_url)
+
+
 @dataclass
 class RequestConsent:
     """The policy and the logged-in customer's standing with it, computed once per request."""

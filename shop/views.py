@@ -410,6 +410,7 @@ def account(request, customer):
     if consent.policy is not None and consent.status is not None and consent.status.pending:
         context.update(_policy_context(request, consent.policy))
         context["decision_version_pk"] = consent.policy.in_force.pk
+        context["since"] = selectors.consent_changes(consent.policy, consent.status, request)
     return _render(request, "shop/account.html", context)
 
 
@@ -535,29 +536,12 @@ def policy_accept(request, customer):
         return _record_decision(request, channel=Acceptance.Channel.REACCEPTANCE, done=done)
     policy, status = consent.policy, consent.status
     in_force = status.in_force
-    compare_url = None
-    if status.last_accepted is not None:
-        compare_url = selectors.policy_compare_url(
-            policy.page, request, status.last_accepted.number, in_force.number
-        )
-    # Each change since the accepted version, with its own redline against the one before.
-    changes = [
-        {
-            "version": version,
-            "summary": version.summary(policy.language),
-            "compare_url": selectors.policy_compare_url(
-                policy.page, request, previous.number, version.number
-            ),
-        }
-        for previous, version in zip(
-            (status.last_accepted, *status.changes), status.changes, strict=False
-        )
-    ]
+    since = selectors.consent_changes(policy, status, request)
     context = {
         "status": status,
         "summary": in_force.summary(policy.language),
-        "changes": changes,
-        "compare_url": compare_url,
+        "changes": since.changes,
+        "compare_url": since.compare_url,
         "next": done,
         "close_url": reverse("shop:account_close"),
         **_policy_context(request, policy),

@@ -21,3 +21,9 @@ def translation_editor_props(props: str, instance) -> str:
     data = json.loads(props)
     data["links"]["convertToAliasUrl"] = None
     return json.dumps(data)
+
+
+@register.filter
+def is_legal_record(instance) -> bool:
+    """Whether the translation editor shows a legal page (see legal.protection)."""
+    return is_record_page(instance)

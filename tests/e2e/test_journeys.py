@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Group
+from django.utils import translation
 from django.utils.text import capfirst
 from playwright.sync_api import Page, expect
 from wagtail_localize.models import StringTranslation
 
+from core.localize import get_translation
 from home.roles import EDITORS, LEGAL
+from legal import review
 from legal.models import DocumentVersion
 from shop.models import Order, Product
 from shop.templatetags.shop_tags import tenge
@@ -562,3 +566,268 @@ def test_public_pages_fit_a_phone_screen(site, open_page, shot):
         shot(phone, name, doc=name != "phone-03-register-kk")
         if name == "phone-01-policy-kk":
             dismiss_cookie_notice(phone, "kk")
+
+
+# ---------------------------------------------------------------------------------------
+# f. Clause 5.6, from the editor to the customer, with a second person at every step
+
+OLD_5_6, NEW_5_6 = "статистики", "сведений"
+KK_OLD_5_6, KK_NEW_5_6 = "статистика жинауды", "мәліметтер жинауды"
+SUMMARY_5_6_RU = "Уточнён пункт 5.6: сбор сведений об IP-адресах."
+SUMMARY_5_6_KK = "5.6-тармақ нақтыланды: IP-мекенжайлар туралы мәліметтер жинау."
+
+
+def legal_panel(page: Page, title: str):
+    return page.get_by_role("region", name=exactly(title))
+
+
+def test_clause_5_6_goes_from_the_editor_to_the_customer_through_four_eyes(site, open_page, shot):
+    # The customer accepted version 1 and has not been back since version 2.
+    with site.lock:
+        make_customer(email="aigerim@example.kz", language="ru")
+    publish_v2(site)
+    with site.lock:
+        ru_page, kk_page = policy_page("ru"), policy_page("kk")
+        kk_5_6 = (
+            StringTranslation.objects.filter(
+                locale=kk_page.locale, translation_of__data__contains="IP-адресах"
+            )
+            .values_list("data", flat=True)
+            .get()
+        )
+    # The editor also belongs to Legal: a small team, where four eyes matter most.
+    editor_user = make_staff(site, "editor@jetu.kz", group=EDITORS)
+    with site.lock:
+        editor_user.groups.add(Group.objects.get(name=LEGAL))
+    make_staff(site, "legal@jetu.kz", group=LEGAL)
+
+    # The editor changes one word of 5.6, says what this version changes, and submits.
+    editor = open_page()
+    admin_login(editor, site, "editor@jetu.kz")
+    editor.goto(site(f"/admin/pages/{ru_page.pk}/edit/"))
+    expect(editor.locator('input[name$="-value-number"]').first).to_be_attached()
+    clause_5_6 = stream_child(editor, "5.6")
+    replace_word(editor, clause_5_6.locator("[contenteditable=true]"), OLD_5_6, NEW_5_6)
+    # The previous publication's words are gone: this publication gets its own.
+    summary = editor.get_by_label(t("ru", "summary of changes"))
+    expect(summary).to_have_value("")
+    summary.fill(SUMMARY_5_6_RU)
+    editor.get_by_label(
+        t("ru", "Not material: customers are told about it, nothing is asked of them")
+    ).check()
+    editor.get_by_role("button", name=t("ru", "More actions")).click()
+    editor.get_by_role("button", name=workflow_submit_label()).click()
+    expect(admin_messages(editor)).to_contain_text(
+        t(
+            "ru",
+            "Page '%(page_title)s' has been submitted for moderation.",
+            page_title=ru_page.title,
+        )
+    )
+
+    # Being in Legal does not let the editor approve their own change: no button, and why.
+    editor.goto(site(f"/admin/pages/{ru_page.pk}/edit/"))
+    with translation.override("ru"):
+        own_draft = str(review.OWN_DRAFT)
+    expect(admin_messages(editor)).to_contain_text(own_draft)
+    editor.get_by_role("button", name=t("ru", "More actions")).click()
+    expect(editor.get_by_role("button", name=exactly(t("ru", "Request changes")))).to_be_visible()
+    expect(editor.get_by_role("button", name=exactly(t("ru", "Approve")))).to_have_count(0)
+    shot(editor, "f-01-the-editor-cannot-approve-their-own-change", doc=True)
+    editor.goto(site("/admin/"))  # leave the editor: it would keep saving the draft
+
+    # A colleague from Legal reads the draft's redline: 5.6 changed, nothing else.
+    lawyer = open_page()
+    admin_login(lawyer, site, "legal@jetu.kz")
+    expect(lawyer.get_by_role("region", name=t("ru", "Awaiting your review"))).to_contain_text(
+        ru_page.title
+    )
+    lawyer.goto(site(f"/admin/pages/{ru_page.pk}/edit/"))
+    lawyer.get_by_role("button", name=t("ru", "Actions")).first.click()
+    lawyer.get_by_role("link", name=t("ru", "Changes in the draft")).click()
+    changed = lawyer.locator("section.diff-block")
+    expect(changed).to_have_count(1)
+    expect(changed).to_have_attribute("id", "p-5.6")
+    expect(changed.locator("del")).to_have_text(OLD_5_6)
+    expect(changed.locator("ins")).to_have_text(NEW_5_6)
+    shot(lawyer, "f-02-legal-reads-the-redline-of-5.6", doc=True)
+    lawyer.goto(site(f"/admin/pages/{ru_page.pk}/edit/"))
+    lawyer.get_by_role("button", name=t("ru", "More actions")).click()
+    lawyer.get_by_role("button", name=exactly(t("ru", "Approve"))).click()
+    expect(admin_messages(lawyer)).to_contain_text(
+        t("ru", "Page '%(page_title)s' has been updated.", page_title=ru_page.title)
+    )
+
+    # Version 3 is published in Russian; both dashboards say the Kazakh text is waiting.
+    with site.lock:
+        assert DocumentVersion.objects.filter(document=ru_page).latest("number").number == 3
+        total, done = get_translation(ru_page, kk_page.locale).get_progress()
+    assert done == total - 2  # clause 5.6 and the summary
+    waiting = t(
+        "ru",
+        "version %(number)s waiting for translation — %(done)s of %(total)s segments",
+        number=3,
+        done=done,
+        total=total,
+    )
+    for person in (editor, lawyer):
+        person.goto(site("/admin/"))
+        expect(legal_panel(person, ru_page.title)).to_contain_text(waiting)
+    shot(editor, "f-03-the-dashboard-says-kazakh-is-waiting", doc=True)
+
+    # The translator (the editor) opens the translation editor, which points to what changed:
+    # 5.6's Kazakh text of version 2 beside the Russian redline.
+    editor.goto(site(f"/admin/pages/{kk_page.pk}/edit/"))
+    editor.locator(".messages").get_by_role(
+        "link", name=t("ru", "What changed for the translator")
+    ).click()
+    row = editor.locator('tr[id="p-5.6"]')
+    expect(editor.locator("table.translator-changes tbody tr")).to_have_count(1)
+    expect(row.locator(".redline del")).to_have_text(OLD_5_6)
+    expect(row.locator(".redline ins")).to_have_text(NEW_5_6)
+    expect(row.locator(".translator-change__previous")).to_contain_text(KK_OLD_5_6)
+    expect(row.locator(".translator-change__current")).to_contain_text(
+        t("ru", "not translated yet")
+    )
+    shot(editor, "f-04-the-translator-sees-the-old-kazakh-5.6-and-the-redline", doc=True)
+
+    # The translator edits the old Kazakh sentence instead of translating it again.
+    editor.get_by_role("link", name=t("ru", "Open the translation editor")).first.click()
+    missing = editor.locator("li.incomplete")
+    expect(missing).to_have_count(2)
+    translations = {
+        SUMMARY_5_6_RU: SUMMARY_5_6_KK,
+        "5.6": kk_5_6.replace(KK_OLD_5_6, KK_NEW_5_6),
+    }
+    for _ in range(2):
+        segment = missing.first
+        source = segment.locator("p").first.inner_text().strip()
+        segment.get_by_role("button", name=t("ru", "Translate")).click()
+        segment.locator("textarea").fill(translations.get(source) or translations["5.6"])
+        segment.get_by_role("button", name=t("ru", "Save")).click()
+        expect(segment.locator("textarea")).to_have_count(0)
+    expect(missing).to_have_count(0)
+    # Now a translator of this text, they are not offered "Publish" (a click on the button
+    # drawn before they translated is refused by the server); nor "Stop synced translation".
+    editor.reload()
+    expect(editor.locator("li.complete").first).to_be_visible()
+    footer = editor.locator("footer")
+    expect(
+        footer.get_by_role("button", name=re.compile("^" + re.escape(t("ru", "Publish"))))
+    ).to_have_count(0)
+    expect(footer.locator('[data-w-action-url-value$="/disable/"]')).to_be_hidden()
+
+    # The colleague publishes the Kazakh text; version 3 is in force in both languages.
+    lawyer.goto(site(f"/admin/pages/{kk_page.pk}/edit/"))
+    expect(lawyer.locator("li.complete").first).to_be_visible()
+    lawyer.locator("footer").get_by_role(
+        "button", name=re.compile("^" + re.escape(t("ru", "Publish")))
+    ).click()
+    expect(admin_messages(lawyer)).to_contain_text(kk_page.title)
+    with site.lock:
+        kk_text = DocumentVersion.objects.get(document=ru_page, number=3).texts.get(
+            locale=kk_page.locale
+        )
+    assert KK_NEW_5_6 in kk_text.html and kk_text.change_summary == SUMMARY_5_6_KK
+
+    # The customer, who accepted version 1, is shown both changes since, each with its
+    # redline, and one redline from version 1 to version 3.
+    customer = open_page()
+    customer.goto(site("/ru/shop/login/"))
+    dismiss_cookie_notice(customer, "ru")
+    customer.get_by_label(t("ru", "E-mail")).fill("aigerim@example.kz")
+    customer.get_by_label(t("ru", "Password")).fill(PASSWORD)
+    customer.get_by_role("button", name=t("ru", "Log in")).click()
+    expect(customer).to_have_url(site("/ru/shop/account/"))
+    changes = customer.locator("#changes-since-accepted > li")
+    expect(changes).to_have_count(2)
+    expect(changes.nth(0)).to_contain_text(SUMMARY_RU)
+    expect(changes.nth(1)).to_contain_text(SUMMARY_5_6_RU)
+    expect(
+        changes.nth(1).get_by_role(
+            "link", name=t("ru", "What version %(number)s changed", number=3)
+        )
+    ).to_have_attribute("href", "/ru/legal/privacy/compare/2/3/")
+    expect(
+        customer.get_by_role(
+            "link", name=t("ru", "Compare it with version %(number)s, which you accepted", number=1)
+        ).first
+    ).to_have_attribute("href", "/ru/legal/privacy/compare/1/3/")
+    customer.locator("#changes-since-accepted").evaluate(
+        "el => el.scrollIntoView({block: 'center'})"
+    )
+    shot(customer, "f-05-the-customer-sees-every-change-since-version-1", doc=True)
+
+
+# ---------------------------------------------------------------------------------------
+# g. Legal corrects the Kazakh text alone: version 2, with the Russian text of version 1
+
+CORRECTION_RU = "Исправлен казахский перевод пункта 5.6; русский текст не изменился."
+CORRECTION_KK = "5.6-тармақтың қазақша аудармасы түзетілді; орысша мәтін өзгерген жоқ."
+
+
+def test_legal_publishes_a_kazakh_only_correction(site, open_page, shot):
+    with site.lock:
+        kk_page = policy_page("kk")
+    make_staff(site, "legal@jetu.kz", group=LEGAL)
+    make_staff(site, "publisher@jetu.kz", group=LEGAL)
+    translator = make_staff(site, "translator@jetu.kz", group=EDITORS)
+
+    # Legal opens the correction: what it changes, in both languages; not material.
+    lawyer = open_page()
+    admin_login(lawyer, site, "legal@jetu.kz")
+    lawyer.goto(site(f"/admin/legal/{kk_page.pk}/correction/"))
+    lawyer.locator("#id_source_summary").fill(CORRECTION_RU)
+    lawyer.locator("#id_summary").fill(CORRECTION_KK)
+    expect(
+        lawyer.get_by_label(
+            t("ru", "Not material: customers are told about it, nothing is asked of them")
+        )
+    ).to_be_checked()
+    shot(lawyer, "g-01-legal-opens-a-kazakh-correction", doc=True)
+    lawyer.get_by_role("button", name=t("ru", "Open the correction")).click()
+    expect(lawyer).to_have_url(site(f"/admin/pages/{kk_page.pk}/edit/"))
+    with translation.override("ru"):
+        kazakh = kk_page.locale.get_display_name()
+    opened = t(
+        "ru",
+        "The correction is open. Correct the %(language)s text in the translation editor; "
+        "a colleague who did not translate it publishes it as version %(number)d.",
+    ) % {"language": kazakh, "number": 2}
+    expect(admin_messages(lawyer)).to_contain_text(opened)
+
+    # The translator corrects the Kazakh 5.6 (as the translation editor saves a segment).
+    with site.lock:
+        translation_obj = get_translation(policy_page("ru"), kk_page.locale)
+        po = translation_obj.export_po()
+        entry = next(e for e in po if "статистика жинауды" in e.msgstr)
+        entry.msgstr = entry.msgstr.replace("статистика жинауды", "мәліметтер жинауды")
+        translation_obj.import_po(po, user=translator, tool_name="translation editor")
+
+    # A colleague who did not translate publishes it: version 2.
+    publisher = open_page()
+    admin_login(publisher, site, "publisher@jetu.kz")
+    publisher.goto(site(f"/admin/pages/{kk_page.pk}/edit/"))
+    expect(publisher.locator("li.complete").first).to_be_visible()
+    publisher.locator("footer").get_by_role(
+        "button", name=re.compile("^" + re.escape(t("ru", "Publish")))
+    ).click()
+    expect(admin_messages(publisher)).to_contain_text(kk_page.title)
+
+    # The Russian redline has no differences; the Kazakh one shows the corrected words.
+    public = open_page()
+    public.goto(site("/ru/legal/privacy/compare/1/2/"))
+    dismiss_cookie_notice(public, "ru")
+    expect(public.locator(".diff-summary--none")).to_have_text(
+        t("ru", "No differences: the two versions have the same text.")
+    )
+    public.goto(site("/kk/legal/privacy/compare/1/2/"))
+    changed = public.locator("section.diff-block")
+    expect(changed).to_have_count(1)
+    expect(changed).to_have_attribute("id", "p-5.6")
+    expect(changed.locator("ins")).to_contain_text("мәліметтер")
+    shot(public, "g-02-the-kazakh-redline-of-the-correction", doc=True)
+    public.goto(site("/kk/legal/privacy/versions/"))
+    row = public.get_by_role("row").filter(has_text=t("kk", "Version %(number)s", number=2))
+    expect(row).to_contain_text(t("kk", "in force"))
+    expect(row).to_contain_text(CORRECTION_KK)

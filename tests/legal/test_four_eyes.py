@@ -68,6 +68,19 @@ def test_a_reviewer_who_edits_during_review_becomes_an_author(client, policy):
     assert DocumentVersion.objects.filter(document=policy).count() == 2
 
 
+def test_an_autosave_that_changes_nothing_does_not_make_the_reviewer_an_author(client, policy):
+    editor = staff("editor@jetu.kz", "Editors")
+    lawyer = staff("lawyer@jetu.kz", "Legal")
+    state = submit(policy, editor)
+    # What Wagtail's autosave stores when the reviewer merely opens the editor.
+    LegalDocumentPage.objects.get(pk=policy.pk).get_latest_revision_as_object().save_revision(
+        user=lawyer
+    )
+    assert offers_approve(client, policy, lawyer)
+    approve(state.current_task_state, lawyer)
+    assert DocumentVersion.objects.filter(document=policy).count() == 2
+
+
 def test_superusers_follow_four_eyes_in_the_task_and_their_direct_publication_is_logged(
     client, django_user_model, policy
 ):

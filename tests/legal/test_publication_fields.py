@@ -50,6 +50,10 @@ def test_after_a_publication_the_next_draft_starts_empty(admin_client, policy):
         "choices": ["True", "False"],
     }
 
+    # An autosave after the publication repeats its words: the next draft still starts empty.
+    LegalDocumentPage.objects.get(pk=policy.pk).get_latest_revision_as_object().save_revision()
+    assert publication_fields(admin_client, policy)["summary"] == ""
+
     # The editor's own new words stay in the draft once saved.
     draft = LegalDocumentPage.objects.get(pk=policy.pk)
     post_edit(

@@ -59,3 +59,54 @@ def test_a_pending_versions_russian_summary_never_shows_on_kazakh_pages(client, 
     # The Russian pages show it.
     ru_archive = client.get("/ru/legal/privacy/versions/").content.decode()
     assert "Русское описание без перевода." in ru_archive
+
+
+def test_my_account_lists_every_change_since_the_accepted_version(client, policy):
+    customer = make_customer(email="skipper@example.kz")  # accepted version 1
+    two_more_versions(policy)
+    client.force_login(customer.user)
+    content = client.get("/ru/shop/account/").content.decode()
+    changes = content.split('id="changes-since-accepted"')[1].split("</ol>")[0]
+    first, second = changes.index("Уточнён пункт 1.8."), changes.index("Уточнён пункт 2.2.4.")
+    assert first < second
+    assert 'href="/ru/legal/privacy/compare/1/2/"' in changes
+    assert 'href="/ru/legal/privacy/compare/2/3/"' in changes
+    assert 'href="/ru/legal/privacy/compare/1/3/"' in content
+
+
+def test_the_change_notice_lists_every_change_and_one_redline_to_the_newest(
+    policy, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from shop.notices import notices_fan_out
+
+    make_customer(email="kk@example.kz", language="kk")  # accepted version 1
+    two_more_versions(policy)
+    with django_capture_on_commit_callbacks(execute=True):
+        notices_fan_out()
+    (notice,) = mail.outbox
+    html = notice.alternatives[0][0]
+    for body in (notice.body, html):
+        # The Kazakh summaries (the test translator's), never the Russian ones.
+        first = body.index("[kk] Уточнён пункт 1.8.")
+        assert first < body.index("[kk] Уточнён пункт 2.2.4.")
+        assert "/kk/legal/privacy/compare/1/2/" in body
+        assert "/kk/legal/privacy/compare/2/3/" in body
+        assert "/kk/legal/privacy/compare/1/3/" in body
+        assert "Уточнён пункт 1.8." not in body.replace("[kk] Уточнён пункт 1.8.", "")
+
+
+def test_a_kazakh_customers_account_shows_no_russian_summary_of_a_pending_version(client, policy):
+    customer = make_customer(email="kk@example.kz", language="kk")
+    data = body_data(policy)
+    replace_in_clause(data, "1.8", "пользователь", "посетитель")
+    publish_version(policy, data, material=False, summary="Уточнён пункт 1.8.")
+    replace_in_clause(data, "2.2.4", "адрес доставки", "адрес доставки Товара")
+    publish_source(
+        LegalDocumentPage.objects.get(pk=policy.pk), data, summary="Русское описание без перевода."
+    )
+    client.force_login(customer.user)
+    content = client.get("/kk/shop/account/").content.decode()
+    assert "[kk] Уточнён пункт 1.8." in content  # version 2, in force, is listed
+    assert "Русское описание без перевода." not in content
