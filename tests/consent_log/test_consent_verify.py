@@ -128,7 +128,11 @@ def test_deleted_newest_acceptances_are_named(sealed):
     acceptances, _ = sealed
     newest = list(acceptances)[-2:]
     assert not any(record.is_chained for record in newest)
-    tamper(("DELETE FROM shop_acceptance WHERE id IN (%s, %s)", *(r.pk for r in newest)))
+    ids = [record.pk for record in newest]
+    tamper(
+        ("DELETE FROM shop_acceptanceemail WHERE acceptance_id IN (%s, %s)", *ids),
+        ("DELETE FROM shop_acceptance WHERE id IN (%s, %s)", *ids),
+    )
     assert ledger_verify() is None, "the chain cannot see the newest records go"
     ok, output = verify()
     assert not ok
@@ -141,7 +145,7 @@ def test_deleted_newest_acceptances_are_named(sealed):
 
 def test_an_emptied_ledger_names_every_acceptance(sealed):
     ids = list(sealed[0].values_list("pk", flat=True))
-    tamper(("DELETE FROM shop_acceptance",))
+    tamper(("DELETE FROM shop_acceptanceemail",), ("DELETE FROM shop_acceptance",))
     ok, output = verify()
     assert not ok
     for pk in ids:
@@ -229,6 +233,7 @@ def test_a_rolled_back_log_fails_against_a_head_kept_outside(sealed, tmp_path):
     tamper(
         ("DELETE FROM consent_log_treehead WHERE size = %s", kept["size"]),
         ("DELETE FROM consent_log_leaf WHERE kind = 'acceptance' AND object_id = %s", newest.pk),
+        ("DELETE FROM shop_acceptanceemail WHERE acceptance_id = %s", newest.pk),
         ("DELETE FROM shop_acceptance WHERE id = %s", newest.pk),
     )
     assert verify()[0], "the database alone is consistent after a clean rollback"
