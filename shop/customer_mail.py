@@ -98,6 +98,11 @@ def registration_mail(*, customer: Customer, acceptance: Acceptance) -> Outgoing
             "text_url": absolute(
                 page.url + page.reverse_subpage("version", args=[acceptance.version.number])
             ),
+            # The signed receipt is built on demand (with its proof once the record is sealed),
+            # so the letter links to it rather than carrying a copy without the proof.
+            "receipt_url": absolute_url(
+                acceptance.language, "receipts:receipt", acceptance_id=acceptance.pk
+            ),
         },
     )
 

@@ -5,7 +5,7 @@ from django.core import mail
 
 from legal.models import VersionText
 from outbox.models import OutgoingMessage, Purpose
-from shop.models import Customer, Product
+from shop.models import Acceptance, Customer, Product
 from tests.shop.shop_helpers import PASSWORD, checkout_data, make_customer, registration_data
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,13 @@ def test_registration_mail_names_the_version_accepted(
     assert f"/{language}/legal/privacy/versions/1/" in message.body
     text = VersionText.objects.get(version__number=1, locale__language_code=language)
     assert text.sha256 in message.body and text.sha256 in html_of(message)
+    # The letter leads to the signed receipt of that very acceptance, which opens for her.
+    acceptance = Acceptance.objects.get(customer__user__email="dana@example.kz")
+    receipt_path = f"/{language}/shop/account/receipts/{acceptance.pk}/"
+    assert receipt_path in message.body and receipt_path in html_of(message)
+    receipt_page = client.get(receipt_path)
+    assert receipt_page.status_code == 200
+    assert acceptance.text_sha256 in receipt_page.content.decode()
     assert "Дана" in message.body
     assert message.extra_headers["Content-Language"] == language
 
