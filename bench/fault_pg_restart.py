@@ -206,9 +206,7 @@ def publication_elsewhere() -> dict:
     for _ in range(20):
         for name, path in pages.items():
             status, body, _ = request("GET", path)
-            fresh = status == 200 and (
-                "versions/2/" in body if name.endswith("archive") else True
-            )
+            fresh = status == 200 and ("versions/2/" in body if name.endswith("archive") else True)
             answers[name]["new version" if fresh else f"stale ({status})"] += 1
     return {
         "publisher": "manage.py load_initial_data --demo-amendment (a third process)",

@@ -29,4 +29,3 @@ def server_error(request):
         response["Cache-Control"] = "no-store"
         return response
     return HttpResponseServerError(render_to_string("500.html"))
-

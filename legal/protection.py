@@ -73,11 +73,7 @@ def holds_record(page: Page) -> bool:
 
     if is_record_page(page):
         return True
-    return (
-        page.get_descendants()
-        .type(LegalIndexPage, LegalDocumentPage)
-        .exists()
-    )
+    return page.get_descendants().type(LegalIndexPage, LegalDocumentPage).exists()
 
 
 def refusal(page: Page, action: str) -> str | None:

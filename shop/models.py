@@ -491,4 +491,3 @@ class AcceptanceEmail(models.Model):
 
     def __str__(self):
         return self.email
-

@@ -6,79 +6,140 @@ from core.append_only import append_only
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Gap',
+            name="Gap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('version_text', 'version text'), ('acceptance', 'acceptance')], max_length=16, verbose_name='kind')),
-                ('first_id', models.BigIntegerField(verbose_name='first missing id')),
-                ('last_id', models.BigIntegerField(verbose_name='last missing id')),
-                ('noticed_at', models.DateTimeField(verbose_name='noticed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("version_text", "version text"), ("acceptance", "acceptance")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("first_id", models.BigIntegerField(verbose_name="first missing id")),
+                ("last_id", models.BigIntegerField(verbose_name="last missing id")),
+                ("noticed_at", models.DateTimeField(verbose_name="noticed at")),
             ],
             options={
-                'verbose_name': 'gap in ids',
-                'verbose_name_plural': 'gaps in ids',
-                'default_permissions': (),
-                'indexes': [models.Index(fields=['kind', 'noticed_at'], name='consent_log_gap_recent')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('first_id__lte', models.F('last_id'))), name='consent_log_gap_range')],
+                "verbose_name": "gap in ids",
+                "verbose_name_plural": "gaps in ids",
+                "default_permissions": (),
+                "indexes": [
+                    models.Index(fields=["kind", "noticed_at"], name="consent_log_gap_recent")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("first_id__lte", models.F("last_id"))),
+                        name="consent_log_gap_range",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Leaf',
+            name="Leaf",
             fields=[
-                ('index', models.BigIntegerField(primary_key=True, serialize=False, verbose_name='position in the log')),
-                ('kind', models.CharField(choices=[('version_text', 'version text'), ('acceptance', 'acceptance')], max_length=16, verbose_name='kind')),
-                ('object_id', models.BigIntegerField(verbose_name='id of the logged record')),
-                ('leaf_hash', models.BinaryField(max_length=32, verbose_name='leaf hash')),
-                ('sealed_at', models.DateTimeField(verbose_name='sealed at')),
+                (
+                    "index",
+                    models.BigIntegerField(
+                        primary_key=True, serialize=False, verbose_name="position in the log"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("version_text", "version text"), ("acceptance", "acceptance")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("object_id", models.BigIntegerField(verbose_name="id of the logged record")),
+                ("leaf_hash", models.BinaryField(max_length=32, verbose_name="leaf hash")),
+                ("sealed_at", models.DateTimeField(verbose_name="sealed at")),
             ],
             options={
-                'verbose_name': 'log leaf',
-                'verbose_name_plural': 'log leaves',
-                'ordering': ['index'],
-                'default_permissions': ('view',),
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='consent_log_leaf_once'), models.CheckConstraint(condition=models.Q(('index__gte', 0)), name='consent_log_leaf_index')],
+                "verbose_name": "log leaf",
+                "verbose_name_plural": "log leaves",
+                "ordering": ["index"],
+                "default_permissions": ("view",),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "object_id"), name="consent_log_leaf_once"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("index__gte", 0)), name="consent_log_leaf_index"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Node',
+            name="Node",
             fields=[
-                ('pk', models.CompositePrimaryKey('level', 'index', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('index', models.BigIntegerField(verbose_name='index')),
-                ('hash', models.BinaryField(max_length=32, verbose_name='hash')),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "level",
+                        "index",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField(verbose_name="level")),
+                ("index", models.BigIntegerField(verbose_name="index")),
+                ("hash", models.BinaryField(max_length=32, verbose_name="hash")),
             ],
             options={
-                'verbose_name': 'log subtree',
-                'verbose_name_plural': 'log subtrees',
-                'default_permissions': ('view',),
-                'constraints': [models.CheckConstraint(condition=models.Q(('level__gte', 1)), name='consent_log_node_level')],
+                "verbose_name": "log subtree",
+                "verbose_name_plural": "log subtrees",
+                "default_permissions": ("view",),
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("level__gte", 1)), name="consent_log_node_level"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TreeHead',
+            name="TreeHead",
             fields=[
-                ('size', models.BigIntegerField(primary_key=True, serialize=False, verbose_name='number of leaves')),
-                ('root_hash', models.BinaryField(max_length=32, verbose_name='root hash')),
-                ('timestamp', models.DateTimeField(verbose_name='signed at')),
-                ('key_id', models.CharField(max_length=64, verbose_name='key id')),
-                ('signature', models.BinaryField(max_length=64, verbose_name='signature')),
+                (
+                    "size",
+                    models.BigIntegerField(
+                        primary_key=True, serialize=False, verbose_name="number of leaves"
+                    ),
+                ),
+                ("root_hash", models.BinaryField(max_length=32, verbose_name="root hash")),
+                ("timestamp", models.DateTimeField(verbose_name="signed at")),
+                ("key_id", models.CharField(max_length=64, verbose_name="key id")),
+                ("signature", models.BinaryField(max_length=64, verbose_name="signature")),
             ],
             options={
-                'verbose_name': 'signed tree head',
-                'verbose_name_plural': 'signed tree heads',
-                'ordering': ['-size'],
-                'default_permissions': ('view',),
-                'constraints': [models.CheckConstraint(condition=models.Q(('size__gte', 1)), name='consent_log_head_size')],
+                "verbose_name": "signed tree head",
+                "verbose_name_plural": "signed tree heads",
+                "ordering": ["-size"],
+                "default_permissions": ("view",),
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("size__gte", 1)), name="consent_log_head_size"
+                    )
+                ],
             },
         ),
         # The log is evidence too: PostgreSQL refuses to change or remove any of it.
-        append_only("consent_log_leaf", "consent_log_node", "consent_log_treehead", "consent_log_gap"),
+        append_only(
+            "consent_log_leaf", "consent_log_node", "consent_log_treehead", "consent_log_gap"
+        ),
     ]

@@ -4,20 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consent_log', '0001_transparency_log'),
+        ("consent_log", "0001_transparency_log"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='gap',
-            name='kind',
-            field=models.CharField(choices=[('version_text', 'version text'), ('consent_terms', 'consent terms'), ('acceptance', 'acceptance')], max_length=16, verbose_name='kind'),
+            model_name="gap",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("version_text", "version text"),
+                    ("consent_terms", "consent terms"),
+                    ("acceptance", "acceptance"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='leaf',
-            name='kind',
-            field=models.CharField(choices=[('version_text', 'version text'), ('consent_terms', 'consent terms'), ('acceptance', 'acceptance')], max_length=16, verbose_name='kind'),
+            model_name="leaf",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("version_text", "version text"),
+                    ("consent_terms", "consent terms"),
+                    ("acceptance", "acceptance"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -4,14 +4,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consent_log', '0002_consent_terms_are_logged'),
+        ("consent_log", "0002_consent_terms_are_logged"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='leaf',
-            options={'default_permissions': ('view',), 'ordering': ['index'], 'permissions': [('download_evidence_pack', "Can download customers' evidence packs")], 'verbose_name': 'log leaf', 'verbose_name_plural': 'log leaves'},
+            name="leaf",
+            options={
+                "default_permissions": ("view",),
+                "ordering": ["index"],
+                "permissions": [
+                    ("download_evidence_pack", "Can download customers' evidence packs")
+                ],
+                "verbose_name": "log leaf",
+                "verbose_name_plural": "log leaves",
+            },
         ),
     ]

@@ -66,7 +66,6 @@ def policy_url():
     return page.url if page else ""
 
 
-
 @register.filter
 def section_url(policy_url: str) -> str:
     """The legal section holding the policy: "/ru/legal/privacy/" → "/ru/legal/".

@@ -8,39 +8,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LegalDocumentPage',
+            name="LegalDocumentPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('short_name', models.CharField(help_text='How the document is named in links and lists, e.g. “Privacy policy”.', max_length=80, verbose_name='short name')),
-                ('body', wagtail.fields.StreamField([('preamble', 0), ('section', 3), ('clause', 6)], block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul'], 'icon': 'pilcrow', 'label': 'Preamble'}), 1: ('legal.blocks.ClauseNumberBlock', (), {'label': 'Number'}), 2: ('wagtail.blocks.CharBlock', (), {'label': 'Heading', 'max_length': 255}), 3: ('wagtail.blocks.StructBlock', [[('number', 1), ('heading', 2)]], {}), 4: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul'], 'label': 'Text', 'required': False}), 5: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('paragraph', 'Paragraph'), ('list', 'List item')], 'label': 'Shown as'}), 6: ('wagtail.blocks.StructBlock', [[('number', 1), ('text', 4), ('style', 5)]], {})}, verbose_name='text')),
-                ('effective_from', models.DateTimeField(blank=True, help_text='When this text comes into force. Empty means at publication; a later date gives customers advance notice of the change (clause 5.8).', null=True, verbose_name='takes effect on')),
-                ('change_summary', models.TextField(blank=True, help_text='Shown to customers in the archive and in the change notice.', verbose_name='summary of changes')),
-                ('material', models.BooleanField(default=False, help_text='Customers must accept this version again before they shop on.', verbose_name='material change')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        help_text="How the document is named in links and lists, e.g. “Privacy policy”.",
+                        max_length=80,
+                        verbose_name="short name",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("preamble", 0), ("section", 3), ("clause", 6)],
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "ol", "ul"],
+                                    "icon": "pilcrow",
+                                    "label": "Preamble",
+                                },
+                            ),
+                            1: ("legal.blocks.ClauseNumberBlock", (), {"label": "Number"}),
+                            2: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Heading", "max_length": 255},
+                            ),
+                            3: (
+                                "wagtail.blocks.StructBlock",
+                                [[("number", 1), ("heading", 2)]],
+                                {},
+                            ),
+                            4: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "ol", "ul"],
+                                    "label": "Text",
+                                    "required": False,
+                                },
+                            ),
+                            5: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [("paragraph", "Paragraph"), ("list", "List item")],
+                                    "label": "Shown as",
+                                },
+                            ),
+                            6: (
+                                "wagtail.blocks.StructBlock",
+                                [[("number", 1), ("text", 4), ("style", 5)]],
+                                {},
+                            ),
+                        },
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "effective_from",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When this text comes into force. Empty means at publication; a later date gives customers advance notice of the change (clause 5.8).",
+                        null=True,
+                        verbose_name="takes effect on",
+                    ),
+                ),
+                (
+                    "change_summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown to customers in the archive and in the change notice.",
+                        verbose_name="summary of changes",
+                    ),
+                ),
+                (
+                    "material",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Customers must accept this version again before they shop on.",
+                        verbose_name="material change",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'legal document',
-                'verbose_name_plural': 'legal documents',
+                "verbose_name": "legal document",
+                "verbose_name_plural": "legal documents",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='LegalIndexPage',
+            name="LegalIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
             ],
             options={
-                'verbose_name': 'legal section',
+                "verbose_name": "legal section",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

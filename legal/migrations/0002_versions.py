@@ -6,67 +6,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('legal', '0001_initial'),
-        ('wagtailcore', '0098_apitoken'),
+        ("legal", "0001_initial"),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentVersion',
+            name="DocumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('published_at', models.DateTimeField(verbose_name='published at')),
-                ('effective_from', models.DateTimeField(verbose_name='in force from')),
-                ('material', models.BooleanField(default=False, verbose_name='material change')),
-                ('document', models.ForeignKey(help_text='The source-language page of the document.', on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='legal.legaldocumentpage', verbose_name='document')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.revision', verbose_name='revision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                ("published_at", models.DateTimeField(verbose_name="published at")),
+                ("effective_from", models.DateTimeField(verbose_name="in force from")),
+                ("material", models.BooleanField(default=False, verbose_name="material change")),
+                (
+                    "document",
+                    models.ForeignKey(
+                        help_text="The source-language page of the document.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="legal.legaldocumentpage",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wagtailcore.revision",
+                        verbose_name="revision",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'version',
-                'verbose_name_plural': 'versions',
-                'ordering': ['document', 'number'],
+                "verbose_name": "version",
+                "verbose_name_plural": "versions",
+                "ordering": ["document", "number"],
             },
         ),
         migrations.CreateModel(
-            name='VersionText',
+            name="VersionText",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('change_summary', models.TextField(blank=True, verbose_name='summary of changes')),
-                ('blocks', models.JSONField(verbose_name='structured text')),
-                ('html', models.TextField(verbose_name='rendered text')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the text')),
-                ('html_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the rendered text')),
-                ('locale', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.locale', verbose_name='language')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='legal.legaldocumentpage', verbose_name='page')),
-                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.revision', verbose_name='revision')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='texts', to='legal.documentversion', verbose_name='version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("change_summary", models.TextField(blank=True, verbose_name="summary of changes")),
+                ("blocks", models.JSONField(verbose_name="structured text")),
+                ("html", models.TextField(verbose_name="rendered text")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 of the text")),
+                (
+                    "html_sha256",
+                    models.CharField(max_length=64, verbose_name="SHA-256 of the rendered text"),
+                ),
+                (
+                    "locale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wagtailcore.locale",
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="legal.legaldocumentpage",
+                        verbose_name="page",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wagtailcore.revision",
+                        verbose_name="revision",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="texts",
+                        to="legal.documentversion",
+                        verbose_name="version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'version text',
-                'verbose_name_plural': 'version texts',
+                "verbose_name": "version text",
+                "verbose_name_plural": "version texts",
             },
         ),
         migrations.AddConstraint(
-            model_name='documentversion',
-            constraint=models.UniqueConstraint(fields=('document', 'number'), name='legal_version_number_unique'),
+            model_name="documentversion",
+            constraint=models.UniqueConstraint(
+                fields=("document", "number"), name="legal_version_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documentversion',
-            constraint=models.UniqueConstraint(fields=('revision',), name='legal_version_revision_unique'),
+            model_name="documentversion",
+            constraint=models.UniqueConstraint(
+                fields=("revision",), name="legal_version_revision_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documentversion',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='legal_version_number_positive'),
+            model_name="documentversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="legal_version_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='versiontext',
-            constraint=models.UniqueConstraint(fields=('version', 'locale'), name='legal_text_language_unique'),
+            model_name="versiontext",
+            constraint=models.UniqueConstraint(
+                fields=("version", "locale"), name="legal_text_language_unique"
+            ),
         ),
     ]

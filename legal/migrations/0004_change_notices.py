@@ -5,26 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('legal', '0003_append_only_triggers'),
-        ('shop', '0003_acceptance_append_only'),
+        ("legal", "0003_append_only_triggers"),
+        ("shop", "0003_acceptance_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChangeNotice',
+            name="ChangeNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=8, verbose_name='language')),
-                ('sent_at', models.DateTimeField(verbose_name='sent at')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='change_notices', to='shop.customer', verbose_name='customer')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='legal.documentversion', verbose_name='version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(max_length=8, verbose_name="language")),
+                ("sent_at", models.DateTimeField(verbose_name="sent at")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="change_notices",
+                        to="shop.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="legal.documentversion",
+                        verbose_name="version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'change notice',
-                'verbose_name_plural': 'change notices',
-                'constraints': [models.UniqueConstraint(fields=('version', 'customer'), name='legal_notice_once')],
+                "verbose_name": "change notice",
+                "verbose_name_plural": "change notices",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("version", "customer"), name="legal_notice_once"
+                    )
+                ],
             },
         ),
     ]

@@ -16,9 +16,7 @@ def upgrade_legal_review(apps, schema_editor):
     LegalReviewTask = apps.get_model("legal", "LegalReviewTask")
     ContentType = apps.get_model("contenttypes", "ContentType")
     Task = apps.get_model("wagtailcore", "Task")
-    content_type, _ = ContentType.objects.get_or_create(
-        app_label="legal", model="legalreviewtask"
-    )
+    content_type, _ = ContentType.objects.get_or_create(app_label="legal", model="legalreviewtask")
     for task in GroupApprovalTask.objects.filter(name=TASK_NAME):
         if LegalReviewTask.objects.filter(pk=task.pk).exists():
             continue
@@ -28,24 +26,33 @@ def upgrade_legal_review(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('legal', '0004_change_notices'),
-        ('wagtailcore', '0098_apitoken'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("legal", "0004_change_notices"),
+        ("wagtailcore", "0098_apitoken"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LegalReviewTask',
+            name="LegalReviewTask",
             fields=[
-                ('groupapprovaltask_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.groupapprovaltask')),
+                (
+                    "groupapprovaltask_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.groupapprovaltask",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'legal review task',
-                'verbose_name_plural': 'legal review tasks',
+                "verbose_name": "legal review task",
+                "verbose_name_plural": "legal review tasks",
             },
-            bases=('wagtailcore.groupapprovaltask',),
+            bases=("wagtailcore.groupapprovaltask",),
         ),
         migrations.RunPython(upgrade_legal_review, migrations.RunPython.noop),
     ]

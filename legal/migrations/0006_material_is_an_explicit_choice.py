@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('legal', '0005_legal_review_task'),
+        ("legal", "0005_legal_review_task"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='legaldocumentpage',
-            name='material',
-            field=models.BooleanField(blank=True, default=None, help_text='Required for every version after the first; there is no default.', null=True, verbose_name='material change'),
+            model_name="legaldocumentpage",
+            name="material",
+            field=models.BooleanField(
+                blank=True,
+                default=None,
+                help_text="Required for every version after the first; there is no default.",
+                null=True,
+                verbose_name="material change",
+            ),
         ),
     ]

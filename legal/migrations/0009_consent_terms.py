@@ -5,58 +5,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('legal', '0008_change_notices_move_to_shop'),
+        ("legal", "0008_change_notices_move_to_shop"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='legaldocumentpage',
-            name='consent_cross_border_transfer',
-            field=models.BooleanField(blank=True, default=None, null=True, verbose_name='cross-border transfer'),
+            model_name="legaldocumentpage",
+            name="consent_cross_border_transfer",
+            field=models.BooleanField(
+                blank=True, default=None, null=True, verbose_name="cross-border transfer"
+            ),
         ),
         migrations.AddField(
-            model_name='legaldocumentpage',
-            name='consent_data_categories',
-            field=models.JSONField(blank=True, default=list, verbose_name='categories of personal data'),
+            model_name="legaldocumentpage",
+            name="consent_data_categories",
+            field=models.JSONField(
+                blank=True, default=list, verbose_name="categories of personal data"
+            ),
         ),
         migrations.AddField(
-            model_name='legaldocumentpage',
-            name='consent_purposes',
-            field=models.JSONField(blank=True, default=list, verbose_name='purposes of processing'),
+            model_name="legaldocumentpage",
+            name="consent_purposes",
+            field=models.JSONField(blank=True, default=list, verbose_name="purposes of processing"),
         ),
         migrations.AddField(
-            model_name='legaldocumentpage',
-            name='consent_storage_term',
-            field=models.CharField(blank=True, choices=[('until_withdrawn', 'until the purposes of processing are achieved or the consent is withdrawn'), ('until_account_closed', 'until the customer closes the account, then anonymised')], max_length=32, verbose_name='term of storage and of the consent'),
+            model_name="legaldocumentpage",
+            name="consent_storage_term",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    (
+                        "until_withdrawn",
+                        "until the purposes of processing are achieved or the consent is withdrawn",
+                    ),
+                    (
+                        "until_account_closed",
+                        "until the customer closes the account, then anonymised",
+                    ),
+                ],
+                max_length=32,
+                verbose_name="term of storage and of the consent",
+            ),
         ),
         migrations.AddField(
-            model_name='legaldocumentpage',
-            name='consent_third_parties',
-            field=models.JSONField(blank=True, default=list, verbose_name='third parties the data are transferred to'),
+            model_name="legaldocumentpage",
+            name="consent_third_parties",
+            field=models.JSONField(
+                blank=True, default=list, verbose_name="third parties the data are transferred to"
+            ),
         ),
         migrations.AddField(
-            model_name='legaldocumentpage',
-            name='consent_third_party_transfer',
-            field=models.BooleanField(blank=True, default=None, null=True, verbose_name='transfer to third parties'),
+            model_name="legaldocumentpage",
+            name="consent_third_party_transfer",
+            field=models.BooleanField(
+                blank=True, default=None, null=True, verbose_name="transfer to third parties"
+            ),
         ),
         migrations.CreateModel(
-            name='ConsentTerms',
+            name="ConsentTerms",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purposes', models.JSONField(verbose_name='purposes of processing')),
-                ('data_categories', models.JSONField(verbose_name='categories of personal data')),
-                ('third_party_transfer', models.BooleanField(verbose_name='transfer to third parties')),
-                ('third_parties', models.JSONField(blank=True, verbose_name='third parties the data are transferred to')),
-                ('cross_border_transfer', models.BooleanField(verbose_name='cross-border transfer')),
-                ('storage_term', models.CharField(choices=[('until_withdrawn', 'until the purposes of processing are achieved or the consent is withdrawn'), ('until_account_closed', 'until the customer closes the account, then anonymised')], max_length=32, verbose_name='term of storage and of the consent')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('version', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='consent_terms', to='legal.documentversion', verbose_name='version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purposes", models.JSONField(verbose_name="purposes of processing")),
+                ("data_categories", models.JSONField(verbose_name="categories of personal data")),
+                (
+                    "third_party_transfer",
+                    models.BooleanField(verbose_name="transfer to third parties"),
+                ),
+                (
+                    "third_parties",
+                    models.JSONField(
+                        blank=True, verbose_name="third parties the data are transferred to"
+                    ),
+                ),
+                (
+                    "cross_border_transfer",
+                    models.BooleanField(verbose_name="cross-border transfer"),
+                ),
+                (
+                    "storage_term",
+                    models.CharField(
+                        choices=[
+                            (
+                                "until_withdrawn",
+                                "until the purposes of processing are achieved or the consent is withdrawn",
+                            ),
+                            (
+                                "until_account_closed",
+                                "until the customer closes the account, then anonymised",
+                            ),
+                        ],
+                        max_length=32,
+                        verbose_name="term of storage and of the consent",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "version",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consent_terms",
+                        to="legal.documentversion",
+                        verbose_name="version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent terms',
-                'verbose_name_plural': 'consent terms',
+                "verbose_name": "consent terms",
+                "verbose_name_plural": "consent terms",
             },
         ),
     ]

@@ -8,37 +8,92 @@ from core.append_only import append_only
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('legal', '0010_consent_terms_of_version_1'),
-        ('wagtailcore', '0098_apitoken'),
+        ("legal", "0010_consent_terms_of_version_1"),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TextCorrection',
+            name="TextCorrection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_summary', models.TextField(verbose_name='summary of changes in the source language')),
-                ('summary', models.TextField(verbose_name='summary of changes in the corrected language')),
-                ('material', models.BooleanField(default=False, verbose_name='material change')),
-                ('effective_from', models.DateTimeField(blank=True, null=True, verbose_name='takes effect on')),
-                ('requested_at', models.DateTimeField(verbose_name='requested at')),
-                ('base_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='legal.documentversion', verbose_name='corrected version')),
-                ('document', models.ForeignKey(help_text='The source-language page of the document.', on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='legal.legaldocumentpage', verbose_name='document')),
-                ('locale', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.locale', verbose_name='corrected language')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_summary",
+                    models.TextField(verbose_name="summary of changes in the source language"),
+                ),
+                (
+                    "summary",
+                    models.TextField(verbose_name="summary of changes in the corrected language"),
+                ),
+                ("material", models.BooleanField(default=False, verbose_name="material change")),
+                (
+                    "effective_from",
+                    models.DateTimeField(blank=True, null=True, verbose_name="takes effect on"),
+                ),
+                ("requested_at", models.DateTimeField(verbose_name="requested at")),
+                (
+                    "base_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="legal.documentversion",
+                        verbose_name="corrected version",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        help_text="The source-language page of the document.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="legal.legaldocumentpage",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "locale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wagtailcore.locale",
+                        verbose_name="corrected language",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correction of a translation',
-                'verbose_name_plural': 'corrections of translations',
+                "verbose_name": "correction of a translation",
+                "verbose_name_plural": "corrections of translations",
             },
         ),
         migrations.AddField(
-            model_name='documentversion',
-            name='correction',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='version', to='legal.textcorrection', verbose_name='correction of a translation'),
+            model_name="documentversion",
+            name="correction",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="version",
+                to="legal.textcorrection",
+                verbose_name="correction of a translation",
+            ),
         ),
         append_only("legal_textcorrection"),
     ]

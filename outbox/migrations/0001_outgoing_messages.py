@@ -4,56 +4,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='job')),
-                ('every', models.DurationField(verbose_name='runs every')),
-                ('started_at', models.DateTimeField(verbose_name='last started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='last finished at')),
-                ('outcome', models.CharField(blank=True, max_length=255, verbose_name='outcome')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, unique=True, verbose_name="job")),
+                ("every", models.DurationField(verbose_name="runs every")),
+                ("started_at", models.DateTimeField(verbose_name="last started at")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last finished at"),
+                ),
+                ("outcome", models.CharField(blank=True, max_length=255, verbose_name="outcome")),
             ],
             options={
-                'verbose_name': 'periodic job run',
-                'verbose_name_plural': 'periodic job runs',
-                'default_permissions': ('view',),
+                "verbose_name": "periodic job run",
+                "verbose_name_plural": "periodic job runs",
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='OutgoingMessage',
+            name="OutgoingMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.EmailField(max_length=254, verbose_name='recipient')),
-                ('language', models.CharField(max_length=8, verbose_name='language')),
-                ('purpose', models.CharField(choices=[('change-notice', 'change notice'), ('registration', 'registration'), ('order-confirmation', 'order confirmation'), ('account-closed', 'account closed'), ('email-change-confirm', 'e-mail change: confirmation'), ('email-change-notice', 'e-mail change: notice to the old address'), ('password-reset', 'password reset')], max_length=32, verbose_name='purpose')),
-                ('key', models.CharField(help_text='What the message is about, e.g. the order or the version it announces.', max_length=200, verbose_name='key')),
-                ('message_id', models.CharField(max_length=255, unique=True, verbose_name='Message-ID')),
-                ('subject', models.CharField(max_length=255, verbose_name='subject')),
-                ('text_body', models.TextField(verbose_name='text')),
-                ('html_body', models.TextField(blank=True, verbose_name='HTML')),
-                ('status', models.CharField(choices=[('pending', 'waiting to be sent'), ('sent', 'sent'), ('failed', 'failed')], default='pending', max_length=8, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='queued at')),
-                ('sent_at', models.DateTimeField(blank=True, help_text='When the mail server accepted it.', null=True, verbose_name='sent at')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('erase_when_sent', models.BooleanField(default=False, help_text='The address and the text are erased once the mail server accepts it.', verbose_name='erase when sent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recipient", models.EmailField(max_length=254, verbose_name="recipient")),
+                ("language", models.CharField(max_length=8, verbose_name="language")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("change-notice", "change notice"),
+                            ("registration", "registration"),
+                            ("order-confirmation", "order confirmation"),
+                            ("account-closed", "account closed"),
+                            ("email-change-confirm", "e-mail change: confirmation"),
+                            ("email-change-notice", "e-mail change: notice to the old address"),
+                            ("password-reset", "password reset"),
+                        ],
+                        max_length=32,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="What the message is about, e.g. the order or the version it announces.",
+                        max_length=200,
+                        verbose_name="key",
+                    ),
+                ),
+                (
+                    "message_id",
+                    models.CharField(max_length=255, unique=True, verbose_name="Message-ID"),
+                ),
+                ("subject", models.CharField(max_length=255, verbose_name="subject")),
+                ("text_body", models.TextField(verbose_name="text")),
+                ("html_body", models.TextField(blank=True, verbose_name="HTML")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting to be sent"),
+                            ("sent", "sent"),
+                            ("failed", "failed"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="next attempt at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="queued at")),
+                (
+                    "sent_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the mail server accepted it.",
+                        null=True,
+                        verbose_name="sent at",
+                    ),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                (
+                    "erase_when_sent",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The address and the text are erased once the mail server accepts it.",
+                        verbose_name="erase when sent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outgoing e-mail',
-                'verbose_name_plural': 'outgoing e-mails',
-                'ordering': ['-created_at', '-pk'],
-                'default_permissions': ('view',),
-                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['next_attempt_at'], name='outbox_pending_due')],
-                'constraints': [models.UniqueConstraint(fields=('recipient', 'purpose', 'key'), name='outbox_message_once')],
+                "verbose_name": "outgoing e-mail",
+                "verbose_name_plural": "outgoing e-mails",
+                "ordering": ["-created_at", "-pk"],
+                "default_permissions": ("view",),
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "pending")),
+                        fields=["next_attempt_at"],
+                        name="outbox_pending_due",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("recipient", "purpose", "key"), name="outbox_message_once"
+                    )
+                ],
             },
         ),
     ]

@@ -9,166 +9,355 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('legal', '0003_append_only_triggers'),
-        ('shop', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("legal", "0003_append_only_triggers"),
+        ("shop", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Acceptance',
+            name="Acceptance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the text')),
-                ('language', models.CharField(choices=[('ru', 'Русский'), ('kk', 'Қазақша')], max_length=2, verbose_name='language')),
-                ('accepted_at', models.DateTimeField(verbose_name='accepted at')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('user_agent', models.CharField(blank=True, max_length=512, verbose_name='browser')),
-                ('channel', models.CharField(choices=[('registration', 'registration'), ('checkout', 'checkout'), ('re-acceptance', 're-acceptance'), ('account', 'my account')], max_length=16, verbose_name='channel')),
-                ('previous_hash', models.CharField(max_length=64, verbose_name='hash of the previous record')),
-                ('record_hash', models.CharField(max_length=64, verbose_name='hash of this record')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "text_sha256",
+                    models.CharField(max_length=64, verbose_name="SHA-256 of the text"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("ru", "Русский"), ("kk", "Қазақша")],
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                ("accepted_at", models.DateTimeField(verbose_name="accepted at")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "user_agent",
+                    models.CharField(blank=True, max_length=512, verbose_name="browser"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("registration", "registration"),
+                            ("checkout", "checkout"),
+                            ("re-acceptance", "re-acceptance"),
+                            ("account", "my account"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "previous_hash",
+                    models.CharField(max_length=64, verbose_name="hash of the previous record"),
+                ),
+                (
+                    "record_hash",
+                    models.CharField(max_length=64, verbose_name="hash of this record"),
+                ),
             ],
             options={
-                'verbose_name': 'acceptance',
-                'verbose_name_plural': 'acceptances',
-                'ordering': ['pk'],
-                'default_permissions': ('view',),
+                "verbose_name": "acceptance",
+                "verbose_name_plural": "acceptances",
+                "ordering": ["pk"],
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='surname')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('patronymic', models.CharField(blank=True, max_length=150, verbose_name='patronymic')),
-                ('phone', models.CharField(blank=True, max_length=12, validators=[django.core.validators.RegexValidator('^\\+7[67][0-9]{9}$', 'Enter the phone number as +7 and ten digits.')], verbose_name='phone')),
-                ('delivery_address', models.TextField(blank=True, max_length=500, verbose_name='delivery address')),
-                ('preferred_language', models.CharField(choices=[('ru', 'Русский'), ('kk', 'Қазақша')], default='ru', max_length=2, verbose_name='preferred language')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registered at')),
-                ('anonymised_at', models.DateTimeField(blank=True, null=True, verbose_name='anonymised at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="surname")),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "patronymic",
+                    models.CharField(blank=True, max_length=150, verbose_name="patronymic"),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\+7[67][0-9]{9}$", "Enter the phone number as +7 and ten digits."
+                            )
+                        ],
+                        verbose_name="phone",
+                    ),
+                ),
+                (
+                    "delivery_address",
+                    models.TextField(blank=True, max_length=500, verbose_name="delivery address"),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("ru", "Русский"), ("kk", "Қазақша")],
+                        default="ru",
+                        max_length=2,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="registered at"
+                    ),
+                ),
+                (
+                    "anonymised_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="anonymised at"),
+                ),
             ],
             options={
-                'verbose_name': 'customer',
-                'verbose_name_plural': 'customers',
-                'ordering': ['-created_at'],
-                'default_permissions': ('view',),
+                "verbose_name": "customer",
+                "verbose_name_plural": "customers",
+                "ordering": ["-created_at"],
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('new', 'new'), ('confirmed', 'confirmed'), ('shipped', 'shipped'), ('delivered', 'delivered'), ('cancelled', 'cancelled')], default='new', max_length=16, verbose_name='status')),
-                ('delivery_address', models.TextField(blank=True, max_length=500, verbose_name='delivery address')),
-                ('total', models.PositiveBigIntegerField(verbose_name='total, ₸')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='placed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "new"),
+                            ("confirmed", "confirmed"),
+                            ("shipped", "shipped"),
+                            ("delivered", "delivered"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="new",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "delivery_address",
+                    models.TextField(blank=True, max_length=500, verbose_name="delivery address"),
+                ),
+                ("total", models.PositiveBigIntegerField(verbose_name="total, ₸")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="placed at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'order',
-                'verbose_name_plural': 'orders',
-                'ordering': ['-created_at', '-pk'],
-                'default_permissions': ('view',),
+                "verbose_name": "order",
+                "verbose_name_plural": "orders",
+                "ordering": ["-created_at", "-pk"],
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('product_name', models.CharField(max_length=200, verbose_name='product name at checkout')),
-                ('quantity', models.PositiveSmallIntegerField(verbose_name='quantity')),
-                ('unit_price', models.PositiveIntegerField(verbose_name='unit price at checkout, ₸')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "product_name",
+                    models.CharField(max_length=200, verbose_name="product name at checkout"),
+                ),
+                ("quantity", models.PositiveSmallIntegerField(verbose_name="quantity")),
+                (
+                    "unit_price",
+                    models.PositiveIntegerField(verbose_name="unit price at checkout, ₸"),
+                ),
             ],
             options={
-                'verbose_name': 'order line',
-                'verbose_name_plural': 'order lines',
-                'ordering': ['pk'],
-                'default_permissions': ('view',),
+                "verbose_name": "order line",
+                "verbose_name_plural": "order lines",
+                "ordering": ["pk"],
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('name_ru', models.CharField(max_length=200, verbose_name='name (Russian)')),
-                ('name_kk', models.CharField(max_length=200, verbose_name='name (Kazakh)')),
-                ('description_ru', models.TextField(blank=True, verbose_name='description (Russian)')),
-                ('description_kk', models.TextField(blank=True, verbose_name='description (Kazakh)')),
-                ('price', models.PositiveIntegerField(verbose_name='price, ₸')),
-                ('active', models.BooleanField(default=True, verbose_name='on sale')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='position in the catalogue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("name_ru", models.CharField(max_length=200, verbose_name="name (Russian)")),
+                ("name_kk", models.CharField(max_length=200, verbose_name="name (Kazakh)")),
+                (
+                    "description_ru",
+                    models.TextField(blank=True, verbose_name="description (Russian)"),
+                ),
+                (
+                    "description_kk",
+                    models.TextField(blank=True, verbose_name="description (Kazakh)"),
+                ),
+                ("price", models.PositiveIntegerField(verbose_name="price, ₸")),
+                ("active", models.BooleanField(default=True, verbose_name="on sale")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="position in the catalogue"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['sort_order', 'pk'],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["sort_order", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='shop_user_email_ci_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="shop_user_email_ci_unique"
+            ),
         ),
         migrations.AddField(
-            model_name='acceptance',
-            name='text',
-            field=models.ForeignKey(help_text='The text in the language the customer was shown.', on_delete=django.db.models.deletion.PROTECT, related_name='acceptances', to='legal.versiontext', verbose_name='text'),
+            model_name="acceptance",
+            name="text",
+            field=models.ForeignKey(
+                help_text="The text in the language the customer was shown.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="acceptances",
+                to="legal.versiontext",
+                verbose_name="text",
+            ),
         ),
         migrations.AddField(
-            model_name='acceptance',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acceptances', to='legal.documentversion', verbose_name='version'),
+            model_name="acceptance",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="acceptances",
+                to="legal.documentversion",
+                verbose_name="version",
+            ),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='customer', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="customer",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="customer",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='acceptance',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acceptances', to='shop.customer', verbose_name='customer'),
+            model_name="acceptance",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="acceptances",
+                to="shop.customer",
+                verbose_name="customer",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='shop.customer', verbose_name='customer'),
+            model_name="order",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="orders",
+                to="shop.customer",
+                verbose_name="customer",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='policy_version',
-            field=models.ForeignKey(help_text='The version of the privacy policy in force when the order was placed.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='legal.documentversion', verbose_name='privacy policy version'),
+            model_name="order",
+            name="policy_version",
+            field=models.ForeignKey(
+                help_text="The version of the privacy policy in force when the order was placed.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="legal.documentversion",
+                verbose_name="privacy policy version",
+            ),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='shop.order', verbose_name='order'),
+            model_name="orderline",
+            name="order",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="lines",
+                to="shop.order",
+                verbose_name="order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 1)), name='shop_product_price'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price__gte", 1)), name="shop_product_price"
+            ),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shop.product', verbose_name='product'),
+            model_name="orderline",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="shop.product",
+                verbose_name="product",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='acceptance',
-            constraint=models.UniqueConstraint(fields=('customer', 'version'), name='shop_acceptance_once_per_version'),
+            model_name="acceptance",
+            constraint=models.UniqueConstraint(
+                fields=("customer", "version"), name="shop_acceptance_once_per_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='acceptance',
-            constraint=models.UniqueConstraint(fields=('previous_hash',), name='shop_acceptance_chain'),
+            model_name="acceptance",
+            constraint=models.UniqueConstraint(
+                fields=("previous_hash",), name="shop_acceptance_chain"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='acceptance',
-            constraint=models.UniqueConstraint(fields=('record_hash',), name='shop_acceptance_hash_unique'),
+            model_name="acceptance",
+            constraint=models.UniqueConstraint(
+                fields=("record_hash",), name="shop_acceptance_hash_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1), ('quantity__lte', 99)), name='shop_orderline_quantity'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1), ("quantity__lte", 99)),
+                name="shop_orderline_quantity",
+            ),
         ),
     ]

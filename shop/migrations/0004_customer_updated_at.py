@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0003_acceptance_append_only'),
+        ("shop", "0003_acceptance_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='personal data changed at'),
+            model_name="customer",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="personal data changed at"),
         ),
     ]

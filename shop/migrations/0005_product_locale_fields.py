@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("shop", "0004_customer_updated_at"),
         ("wagtailcore", "0098_apitoken"),

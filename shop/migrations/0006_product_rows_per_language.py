@@ -20,7 +20,8 @@ def split(apps, schema_editor):
         return
     source = settings.LANGUAGE_CODE
     locales = {
-        code: Locale.objects.get_or_create(language_code=code)[0] for code, _name in settings.LANGUAGES
+        code: Locale.objects.get_or_create(language_code=code)[0]
+        for code, _name in settings.LANGUAGES
     }
     others = [code for code in locales if code != source]
     for product in rows:
@@ -50,10 +51,9 @@ def merge(apps, schema_editor):
     for product in Product.objects.filter(locale__language_code=source):
         product.name_ru = product.name
         product.description_ru = product.description
-        translation = (
-            Product.objects.filter(translation_key=product.translation_key, locale__language_code="kk")
-            .first()
-        )
+        translation = Product.objects.filter(
+            translation_key=product.translation_key, locale__language_code="kk"
+        ).first()
         product.name_kk = translation.name if translation else product.name
         product.description_kk = translation.description if translation else ""
         product.locale = None
@@ -63,7 +63,6 @@ def merge(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [("shop", "0005_product_locale_fields")]
 
     operations = [migrations.RunPython(split, merge)]

@@ -6,81 +6,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0006_product_rows_per_language'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("shop", "0006_product_rows_per_language"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='order',
-            options={'default_permissions': ('view', 'change'), 'ordering': ['-created_at', '-pk'], 'verbose_name': 'order', 'verbose_name_plural': 'orders'},
+            name="order",
+            options={
+                "default_permissions": ("view", "change"),
+                "ordering": ["-created_at", "-pk"],
+                "verbose_name": "order",
+                "verbose_name_plural": "orders",
+            },
         ),
         migrations.AlterUniqueTogether(
-            name='product',
-            unique_together={('translation_key', 'locale')},
+            name="product",
+            unique_together={("translation_key", "locale")},
         ),
         migrations.AddField(
-            model_name='order',
-            name='delivery_method',
-            field=models.CharField(blank=True, choices=[('courier', 'courier in Almaty'), ('pickup', 'pick-up point in Almaty'), ('kazpost', 'Kazpost, anywhere in Kazakhstan')], max_length=16, verbose_name='delivery'),
+            model_name="order",
+            name="delivery_method",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("courier", "courier in Almaty"),
+                    ("pickup", "pick-up point in Almaty"),
+                    ("kazpost", "Kazpost, anywhere in Kazakhstan"),
+                ],
+                max_length=16,
+                verbose_name="delivery",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='payment_method',
-            field=models.CharField(blank=True, choices=[('cash', 'in cash on receipt'), ('card', 'by card on receipt')], max_length=16, verbose_name='payment'),
+            model_name="order",
+            name="payment_method",
+            field=models.CharField(
+                blank=True,
+                choices=[("cash", "in cash on receipt"), ("card", "by card on receipt")],
+                max_length=16,
+                verbose_name="payment",
+            ),
         ),
         migrations.AddField(
-            model_name='product',
-            name='image',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='image'),
+            model_name="product",
+            name="image",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="wagtailimages.image",
+                verbose_name="image",
+            ),
         ),
         migrations.AddField(
-            model_name='product',
-            name='image_alt',
-            field=models.CharField(blank=True, help_text='What the photo shows, for customers who cannot see it.', max_length=250, verbose_name='image description'),
+            model_name="product",
+            name="image_alt",
+            field=models.CharField(
+                blank=True,
+                help_text="What the photo shows, for customers who cannot see it.",
+                max_length=250,
+                verbose_name="image description",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='locale',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.locale', verbose_name='locale'),
+            model_name="product",
+            name="locale",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="wagtailcore.locale",
+                verbose_name="locale",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='translation_key',
+            model_name="product",
+            name="translation_key",
             field=models.UUIDField(default=uuid.uuid4, editable=False),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.UniqueConstraint(fields=('locale', 'slug'), name='shop_product_slug_locale'),
+            model_name="product",
+            constraint=models.UniqueConstraint(
+                fields=("locale", "slug"), name="shop_product_slug_locale"
+            ),
         ),
         # A default for the old names, so that going back (which adds them again) can fill them.
         migrations.AlterField(
-            model_name='product',
-            name='name_ru',
-            field=models.CharField(default='', max_length=200, verbose_name='name (Russian)'),
+            model_name="product",
+            name="name_ru",
+            field=models.CharField(default="", max_length=200, verbose_name="name (Russian)"),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='name_kk',
-            field=models.CharField(default='', max_length=200, verbose_name='name (Kazakh)'),
+            model_name="product",
+            name="name_kk",
+            field=models.CharField(default="", max_length=200, verbose_name="name (Kazakh)"),
         ),
         migrations.RemoveField(
-            model_name='product',
-            name='description_kk',
+            model_name="product",
+            name="description_kk",
         ),
         migrations.RemoveField(
-            model_name='product',
-            name='description_ru',
+            model_name="product",
+            name="description_ru",
         ),
         migrations.RemoveField(
-            model_name='product',
-            name='name_kk',
+            model_name="product",
+            name="name_kk",
         ),
         migrations.RemoveField(
-            model_name='product',
-            name='name_ru',
+            model_name="product",
+            name="name_ru",
         ),
     ]

@@ -22,17 +22,56 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="ChangeNotice",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
                         ("language", models.CharField(max_length=8, verbose_name="language")),
                         ("created_at", models.DateTimeField(verbose_name="recorded at")),
-                        ("customer", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="change_notices", to="shop.customer", verbose_name="customer")),
-                        ("message", models.OneToOneField(blank=True, help_text="Empty for notices sent before e-mail went through the outbox.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="outbox.outgoingmessage", verbose_name="e-mail")),
-                        ("version", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="notices", to="legal.documentversion", verbose_name="version")),
+                        (
+                            "customer",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="change_notices",
+                                to="shop.customer",
+                                verbose_name="customer",
+                            ),
+                        ),
+                        (
+                            "message",
+                            models.OneToOneField(
+                                blank=True,
+                                help_text="Empty for notices sent before e-mail went through the outbox.",
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="outbox.outgoingmessage",
+                                verbose_name="e-mail",
+                            ),
+                        ),
+                        (
+                            "version",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="notices",
+                                to="legal.documentversion",
+                                verbose_name="version",
+                            ),
+                        ),
                     ],
                     options={
                         "verbose_name": "change notice",
                         "verbose_name_plural": "change notices",
-                        "constraints": [models.UniqueConstraint(fields=("version", "customer"), name="legal_notice_once")],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("version", "customer"), name="legal_notice_once"
+                            )
+                        ],
                         "db_table": "legal_changenotice",
                     },
                 ),

@@ -4,25 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('legal', '0008_change_notices_move_to_shop'),
-        ('shop', '0008_change_notices_moved_here'),
+        ("legal", "0008_change_notices_move_to_shop"),
+        ("shop", "0008_change_notices_moved_here"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='acceptance',
-            name='previous_hash',
-            field=models.CharField(blank=True, max_length=64, null=True, verbose_name='hash of the previous record'),
+            model_name="acceptance",
+            name="previous_hash",
+            field=models.CharField(
+                blank=True, max_length=64, null=True, verbose_name="hash of the previous record"
+            ),
         ),
         migrations.AlterField(
-            model_name='acceptance',
-            name='record_hash',
-            field=models.CharField(blank=True, max_length=64, null=True, verbose_name='hash of this record'),
+            model_name="acceptance",
+            name="record_hash",
+            field=models.CharField(
+                blank=True, max_length=64, null=True, verbose_name="hash of this record"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='acceptance',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('previous_hash__isnull', True), ('record_hash__isnull', True)), models.Q(('previous_hash__isnull', False), ('record_hash__isnull', False)), _connector='OR'), name='shop_acceptance_chain_whole'),
+            model_name="acceptance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("previous_hash__isnull", True), ("record_hash__isnull", True)),
+                    models.Q(("previous_hash__isnull", False), ("record_hash__isnull", False)),
+                    _connector="OR",
+                ),
+                name="shop_acceptance_chain_whole",
+            ),
         ),
     ]

@@ -5,22 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0009_acceptance_without_chain'),
+        ("shop", "0009_acceptance_without_chain"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AcceptanceEmail',
+            name="AcceptanceEmail",
             fields=[
-                ('acceptance', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='email_at_acceptance', serialize=False, to='shop.acceptance', verbose_name='acceptance')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail at acceptance')),
+                (
+                    "acceptance",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        primary_key=True,
+                        related_name="email_at_acceptance",
+                        serialize=False,
+                        to="shop.acceptance",
+                        verbose_name="acceptance",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail at acceptance")),
             ],
             options={
-                'verbose_name': 'e-mail at acceptance',
-                'verbose_name_plural': 'e-mails at acceptance',
-                'default_permissions': (),
+                "verbose_name": "e-mail at acceptance",
+                "verbose_name_plural": "e-mails at acceptance",
+                "default_permissions": (),
             },
         ),
     ]

@@ -236,9 +236,7 @@ def test_customers_cannot_log_in_to_the_admin(client, policy):
     from tests.shop.shop_helpers import PASSWORD, make_customer, t, text_of
 
     customer = make_customer(email="shopper@example.kz")
-    response = client.post(
-        "/admin/login/", {"username": customer.user.email, "password": PASSWORD}
-    )
+    response = client.post("/admin/login/", {"username": customer.user.email, "password": PASSWORD})
     assert response.status_code == 200
     assert t(
         "This account cannot use the administration site. Customers log in on the shop's "
@@ -291,9 +289,7 @@ def test_the_admin_mails_reset_links_to_staff_only(client, staff, policy, mailou
 
 
 def test_the_admin_reset_form_is_throttled_per_address(client, staff, mailoutbox):
-    responses = [
-        client.post("/admin/password_reset/", {"email": staff.email}) for _ in range(4)
-    ]
+    responses = [client.post("/admin/password_reset/", {"email": staff.email}) for _ in range(4)]
     assert [r.status_code for r in responses] == [302, 302, 302, 200]
     assert len(mailoutbox) == 3
     assert "Слишком много запросов" in responses[-1].content.decode()

@@ -80,8 +80,6 @@ def smtp_sink():
     controller.stop()
 
 
-
-
 @pytest.mark.django_db(transaction=True)
 def test_over_smtp_accepted_mail_is_sent_and_a_refused_address_fails_for_good(smtp_sink):
     accepted = queue("dana@example.kz", "customer:1")

@@ -71,10 +71,9 @@ def test_editing_my_data_cannot_change_my_log_in_e_mail(customer_client, custome
 def test_editing_refuses_a_bad_phone(customer_client, customer):
     response = customer_client.post("/ru/shop/account/edit/", profile(phone="12"))
     assert response.status_code == 200
-    assert (
-        t("Enter a Kazakhstan phone number, for example +7 701 123 45 67 or 8 (701) 123-45-67.")
-        in text_of(response)
-    )
+    assert t(
+        "Enter a Kazakhstan phone number, for example +7 701 123 45 67 or 8 (701) 123-45-67."
+    ) in text_of(response)
     customer.refresh_from_db()
     assert customer.phone == "+77011234567"
 
@@ -101,9 +100,7 @@ def test_i_can_download_everything_you_keep_about_me(customer_client, customer, 
 
 
 def test_closing_needs_my_password(customer_client, customer):
-    wrong = t(
-        "The password is wrong; the account stays open. Enter the password you log in with."
-    )
+    wrong = t("The password is wrong; the account stays open. Enter the password you log in with.")
     cases = [
         ({"current_password": "not-my-password"}, wrong),
         ({"current_password": ""}, t("Enter your current password.")),

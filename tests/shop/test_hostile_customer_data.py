@@ -49,9 +49,7 @@ def test_exports_neutralise_formulas(client, hostile):
     assert "'=HYPERLINK" in body
 
 
-def test_change_notice_email_escapes_the_name(
-    policy, hostile, django_capture_on_commit_callbacks
-):
+def test_change_notice_email_escapes_the_name(policy, hostile, django_capture_on_commit_callbacks):
     data = body_data(policy)
     replace_in_clause(data, "1.8", "пользователь", "посетитель")
     publish_version(policy, data)

@@ -81,8 +81,18 @@ def serve(work: Path, env: dict) -> tuple[subprocess.Popen, str]:
     manage("collectstatic", "--noinput", "-v", "0")
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
-        [str(GUNICORN), "jetu_cms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--worker-class", "gthread", "--threads", "4"],
+        [
+            str(GUNICORN),
+            "jetu_cms.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -104,9 +114,16 @@ def lighthouse(url: str, out: Path, attempts: int = 3) -> dict:
         # Lighthouse now and then fails to record the trace on a busy machine (NO_NAVSTART):
         # that says nothing about the page, so it is run again.
         run = subprocess.run(  # noqa: S603
-            [str(LIGHTHOUSE), url, f"--chrome-path={CHROMIUM}", f"--chrome-flags={CHROME_FLAGS}",
-             f"--only-categories={','.join(CATEGORIES)}", "--output=json",
-             f"--output-path={out}", "--quiet"],
+            [
+                str(LIGHTHOUSE),
+                url,
+                f"--chrome-path={CHROMIUM}",
+                f"--chrome-flags={CHROME_FLAGS}",
+                f"--only-categories={','.join(CATEGORIES)}",
+                "--output=json",
+                f"--output-path={out}",
+                "--quiet",
+            ],
             timeout=300,
             env={**os.environ, "CHROME_PATH": CHROMIUM},
             check=False,
@@ -130,8 +147,15 @@ def lighthouse(url: str, out: Path, attempts: int = 3) -> dict:
 
 def nu_checker(files: list[Path]) -> dict[str, list[str]]:
     result = subprocess.run(  # noqa: S603
-        [shutil.which("java"), "-jar", str(VNU), "--errors-only", "--format", "json",
-         *map(str, files)],
+        [
+            shutil.which("java"),
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            *map(str, files),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -181,8 +205,15 @@ def main() -> int:
                 html_file = work / f"{lang}-{name.replace(' ', '-')}.html"
                 html_file.write_text(fetch(base + path))
                 report = lighthouse(base + path, work / f"{html_file.stem}.lighthouse.json")
-                rows.append({"language": lang, "page": name, "path": path,
-                             "html_file": html_file.name, **report})
+                rows.append(
+                    {
+                        "language": lang,
+                        "page": name,
+                        "path": path,
+                        "html_file": html_file.name,
+                        **report,
+                    }
+                )
                 print(f"{lang} {name:14} {report['scores']}", flush=True)
         checked = nu_checker([work / row["html_file"] for row in rows])
     finally:

@@ -5,27 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('benchsite', '0001_initial'),
-        ('legal', '0008_change_notices_move_to_shop'),
-        ('shop', '0008_change_notices_moved_here'),
+        ("benchsite", "0001_initial"),
+        ("legal", "0008_change_notices_move_to_shop"),
+        ("shop", "0008_change_notices_moved_here"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlainAcceptance',
+            name="PlainAcceptance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text_sha256', models.CharField(max_length=64)),
-                ('language', models.CharField(max_length=2)),
-                ('accepted_at', models.DateTimeField()),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=512)),
-                ('channel', models.CharField(max_length=16)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shop.customer')),
-                ('text', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='legal.versiontext')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='legal.documentversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text_sha256", models.CharField(max_length=64)),
+                ("language", models.CharField(max_length=2)),
+                ("accepted_at", models.DateTimeField()),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=512)),
+                ("channel", models.CharField(max_length=16)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="shop.customer",
+                    ),
+                ),
+                (
+                    "text",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="legal.versiontext",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="legal.documentversion",
+                    ),
+                ),
             ],
         ),
     ]
