@@ -7,13 +7,23 @@ export DJANGO_SETTINGS_MODULE ?= jetu_cms.settings.dev
 
 .PHONY: run test setup install pdf-libs lint migrations-check messages bench bench-notices demo audit clean
 
-# One task worker runs beside the development server (e-mails appear in this terminal) and
-# stops with it, on Ctrl-C as on any other exit (docs/background-work.md).
+# Beside the development server run what production schedules (docs/background-work.md): one
+# task worker (e-mails appear in this terminal), the consent-log sequencer, and the periodic
+# jobs once a minute. All stop with the server, on Ctrl-C as on any other exit. Links in
+# e-mails and receipts point at this server, whatever PORT is.
+run: export DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	@$(PY) manage.py ensure_admin
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(PY) manage.py consent_log_seal --every 5 --verbosity 0 & sequencer=$$!; \
+	while :; do \
+		for job in publish_scheduled send_change_notices outbox_sweep; do \
+			$(PY) manage.py $$job --verbosity 0 >/dev/null; \
+		done; \
+		sleep 60; \
+	done & periodic=$$!; \
+	trap 'kill $$worker $$sequencer $$periodic 2>/dev/null; wait 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
