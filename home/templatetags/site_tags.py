@@ -3,9 +3,11 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.http import urlencode
 from django.utils import translation
 from wagtail.models import Page
 
+from legal.cache import KEY_PARAMETERS
 from legal.selectors import policy_page_for_language
 
 register = template.Library()
@@ -45,9 +47,22 @@ def language_links(context):
     current = translation.get_language()
     links = []
     page_urls = _page_translation_urls(page, request) if isinstance(page, Page) else None
+    # The same view in the other language (the side-by-side comparison stays side by side);
+    # only the parameters that the page's cache key keeps, so a cached page links nowhere else.
+    kept = (
+        {
+            name: request.GET[name]
+            for name, values in KEY_PARAMETERS.items()
+            if request.GET.get(name) in values
+        }
+        if request is not None
+        else {}
+    )
+    query = f"?{urlencode(kept)}" if kept else ""
     for code, name in settings.LANGUAGES:
         if page_urls is not None:
             url = page_urls.get(code)
+            url = url + query if url else url
         elif request is not None:
             url = translate_url(request.get_full_path(), code)
             # translate_url returns its input when the path does not resolve in that language.

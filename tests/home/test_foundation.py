@@ -51,6 +51,14 @@ class TestLanguages:
         assert 'href="/kk/legal/privacy/"' in switcher
         assert 'hreflang="kk"' in switcher
 
+    def test_language_switcher_keeps_the_side_by_side_comparison(self, client):
+        response = client.get("/ru/legal/privacy/compare/1/1/?mode=side&utm_source=mail")
+        assert response.status_code == 200
+        switcher = response.content.decode().split('class="language-switcher"')[1]
+        switcher = switcher.split("</nav>")[0]
+        assert 'href="/kk/legal/privacy/compare/1/1/?mode=side"' in switcher
+        assert "utm_source" not in switcher
+
     def test_pages_list_hreflang_alternates(self, client):
         content = client.get("/kk/").content.decode()
         assert re.search(
