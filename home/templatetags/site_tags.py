@@ -3,8 +3,8 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.http import urlencode
 from django.utils import translation
+from django.utils.http import urlencode
 from wagtail.models import Page
 
 from legal.cache import KEY_PARAMETERS
