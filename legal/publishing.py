@@ -328,7 +328,7 @@ def _record_source_text(page, revision, user) -> DocumentVersion:
         digest=digest,
         change_summary=page.change_summary,
     )
-    logger.info("Recorded %s version %d.", page.pk, version.number)
+    logger.info("Recorded version %d of %r (page %s).", version.number, page.title, page.pk)
     return version
 
 
