@@ -5,12 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from playwright.sync_api import expect
 
 from consent_log.services import log_seal
 from tests.consent_log.verifier import PATH as VERIFIER
 from tests.e2e.journey import axe_violations, describe_violations, dismiss_cookie_notice, t
 from tests.shop.shop_helpers import PASSWORD, make_customer
+
+pytestmark = pytest.mark.e2e
 
 
 def test_customer_downloads_a_receipt_that_an_outsider_verifies(
