@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.tables import BooleanColumn, Column, NumberColumn
+from wagtail.admin.ui.tables import Column, NumberColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.mixins import list_to_str
 from wagtail.admin.views.reports import ReportView
@@ -390,7 +390,8 @@ class VersionConsentReportView(SafeSpreadsheetMixin, ReportView):
     columns = [
         Column("number", label=_("Version")),
         LocalTimeColumn("effective_from", label=_("In force from")),
-        BooleanColumn("material", label=_("Material change")),
+        # Words, not Wagtail's icon, whose text for screen readers is Python's "True"/"False".
+        Column("material", label=_("Material change"), accessor=lambda v: yes_no(v.material)),
         NumberColumn("accepted_count", label=_("Accepted")),
         NumberColumn("not_yet_count", label=_("Active customers who have not accepted")),
     ]

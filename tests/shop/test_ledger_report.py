@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 import openpyxl
@@ -199,6 +200,11 @@ def test_the_per_version_export_says_yes_and_no(client, django_user_model, polic
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     material = {row[0]: row[2] for row in rows[1:]}
     assert material == {"1": "Нет", "2": "Да"}
+    # On screen too, in words (Wagtail's tick icon would read "True"/"False" to a screen reader).
+    html = client.get(reverse("shop_consent_versions:index")).content.decode()
+    cells = [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+    assert cells.count("Нет") == 1 and cells.count("Да") == 1
+    assert "False" not in html and "True" not in html
 
 
 @pytest.mark.django_db
