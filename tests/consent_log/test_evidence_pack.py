@@ -102,6 +102,8 @@ def test_the_pack_holds_both_kazakh_texts_and_their_proofs(lawyer, kazakh_custom
     for version_text in (first, second):
         assert version_text.sha256 in squeezed
     assert "Казахский" in text  # the language shown, named in Legal's (Russian) admin language
+    # Leaf indices are the log's own (from 0, as the proofs use them), and the PDF says so.
+    assert text.count("(нумерация с нуля)") >= 2
 
     names = set(archive.namelist())
     acceptances = json.loads(archive.read("acceptances.json"))
